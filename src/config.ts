@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default(path.resolve(".data")),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  TOKEN_TTL: z
+    .string()
+    .regex(/^\d+[smhd]$/, "must be a duration like 30m, 12h or 7d")
+    .default("12h"),
+  DEMO_SEED: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+});
+
+export interface Config {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  host: string;
+  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
+  dataDir: string;
+  authSecret: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  tokenTtl: string;
+  demoSeed: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads and validates the environment; every problem is reported at once, by variable name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let authSecret = e.AUTH_SECRET;
+  if (!authSecret) {
+    if (e.DATABASE_URL) {
+      throw new ConfigError(
+        "Invalid configuration:\n  AUTH_SECRET: required when DATABASE_URL is set (at least 32 characters; e.g. `openssl rand -hex 32`)",
+      );
+    }
+    authSecret = embeddedAuthSecret(dataDir);
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL }
+      : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
+    dataDir,
+    authSecret,
+    logLevel: e.LOG_LEVEL,
+    tokenTtl: e.TOKEN_TTL,
+    demoSeed: e.DEMO_SEED,
+  };
+}
+
+/** The embedded setup keeps a generated secret next to its data, so tokens survive restarts. */
+function embeddedAuthSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  return secret;
+}
