@@ -19,6 +19,7 @@ export default defineConfig({
   async adapter() {
     const dataDir = process.env.PRISMA_DEV_DATA_DIR ?? path.join(".data", "prisma-dev");
     mkdirSync(dataDir, { recursive: true });
-    return new PrismaPGlite(new PGlite({ dataDir }));
+    // The adapter bundles an older copy of the adapter types; it is compatible at run time.
+    return new PrismaPGlite(new PGlite({ dataDir })) as never;
   },
 });

@@ -43,7 +43,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     // PGlite has a single session: every caller already shares it.
     session: (fn) => fn(sql),
   };
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) as never });
   return {
     kind: "pglite",
     prisma,

@@ -1,0 +1,73 @@
+// Start: config → database (migrated) → demo data on first start → API server.
+import { loadConfig, ConfigError } from "./config.js";
+import { openDatabase } from "./db/engine.js";
+import { migrate } from "./db/migrator.js";
+import { createLogger } from "./logger.js";
+import { seedDemoIfEmpty, type DemoCredentials } from "./seed/demo.js";
+import { createApi, startHttpServer } from "./server.js";
+import { createServices } from "./services.js";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config.database);
+  const migrations = await migrate(database.sql);
+  logger.info({ engine: database.kind, applied: migrations.applied }, "database ready");
+  const services = createServices(config, logger, database);
+
+  const demo = config.demoSeed ? await seedDemoIfEmpty(services) : null;
+  const api = createApi(services);
+  const server = await startHttpServer(api, config.port, config.host);
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  printWelcome(`http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`, database.kind, config.dataDir, demo);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    server.close();
+    server.closeIdleConnections();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+function printWelcome(url: string, engine: string, dataDir: string, demo: DemoCredentials | null): void {
+  const lines = [
+    "",
+    `Tandem is running on ${engine === "pglite" ? `the embedded database (${dataDir})` : "PostgreSQL"}.`,
+    `  GraphiQL:  ${url}/graphql`,
+    `  Health:    ${url}/healthz   Readiness: ${url}/readyz`,
+  ];
+  if (demo) {
+    lines.push(
+      "",
+      "Demo data was created. These secrets are shown once — keep them now:",
+      ...demo.operators.map((o) => `  operator  ${o.email}  password: ${o.password}   (${o.roles})`),
+      ...demo.apiKeys.map((k) => `  API key   ${k.tenant}: ${k.secret}   (${k.scopes})`),
+      "",
+      "Operators: run the `login` mutation, then send `Authorization: Bearer <token>` and `X-Tenant: <slug>`.",
+      "Partner apps: send `Authorization: Bearer <API key>`.",
+    );
+  } else {
+    lines.push(
+      "",
+      "Using existing data. Demo credentials were printed on the first start;",
+      "create new ones with `npx tandem apikey create --tenant <slug> --scopes front:read,front:write`.",
+    );
+  }
+  process.stdout.write(lines.join("\n") + "\n\n");
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(err.message + "\n");
+  } else {
+    process.stderr.write(`Tandem failed to start: ${(err as Error).stack ?? err}\n`);
+  }
+  process.exit(1);
+});

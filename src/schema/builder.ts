@@ -1,0 +1,110 @@
+// The Pothos builder: plugins, scalars, auth scopes and root types. Domain types
+// live in one file each next to this one.
+import SchemaBuilder from "@pothos/core";
+import ErrorsPlugin from "@pothos/plugin-errors";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { GraphQLError, Kind, valueFromASTUntyped } from "graphql";
+import type { PrismaClient } from "../generated/prisma/index.js";
+import type PrismaTypes from "../generated/pothos-types.js";
+import { getDatamodel } from "../generated/pothos-types.js";
+import { MissingTenantError } from "../tenants/scoped-db.js";
+import type { Permission } from "../tenants/permissions.js";
+import type { ApiContext } from "./context.js";
+
+export const builder = new SchemaBuilder<{
+  Context: ApiContext;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: {
+    authenticated: boolean;
+    operator: boolean;
+    bpoAdmin: boolean;
+    tenant: boolean;
+    can: Permission;
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      authenticated: ctx.caller.kind !== "anonymous",
+      operator: ctx.caller.kind === "operator",
+      bpoAdmin: ctx.caller.kind === "operator" && ctx.caller.operator.isBpoAdmin,
+      tenant: ctx.tenant !== null,
+      can: (permission) => ctx.permissions.has(permission),
+    }),
+    unauthorizedError: (_parent, ctx) => accessError(ctx),
+  },
+  prisma: {
+    // The tenant-scoped client: RLS filters every query Pothos plans.
+    client: (ctx) => {
+      if (!ctx.scope) throw new MissingTenantError();
+      return ctx.scope.db as unknown as PrismaClient;
+    },
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+  },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+  },
+  errors: {
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Payload` },
+  },
+});
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The error for a refused field: who you are is missing, or what you may do is not enough. */
+export function accessError(ctx: ApiContext): GraphQLError {
+  if (ctx.caller.kind === "anonymous") {
+    return new GraphQLError("Authentication required: send `Authorization: Bearer <API key or operator token>`.", {
+      extensions: { code: "UNAUTHENTICATED" },
+    });
+  }
+  if (!ctx.tenant) {
+    return new GraphQLError("Choose a tenant: send the `X-Tenant` header with the slug or id of a tenant you serve.", {
+      extensions: { code: "FORBIDDEN" },
+    });
+  }
+  return new GraphQLError("Your role or API key scopes do not allow this.", { extensions: { code: "FORBIDDEN" } });
+}
+
+builder.scalarType("DateTime", {
+  description: "An ISO 8601 date-time in UTC, e.g. 2026-11-23T09:30:00.000Z.",
+  serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
+  parseValue: (value) => parseDate(value),
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError("DateTime must be an ISO 8601 string.");
+    return parseDate(ast.value);
+  },
+});
+
+function parseDate(value: unknown): Date {
+  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+    throw new GraphQLError(`DateTime must be an ISO 8601 string like 2026-11-23T09:30:00Z, got ${JSON.stringify(value)}.`);
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new GraphQLError(`${JSON.stringify(value)} is not a valid date.`);
+  return date;
+}
+
+builder.scalarType("JSON", {
+  description: "Any JSON value.",
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
+});
+
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,18 @@
+import type { Actor } from "../domain/actor.js";
+import type { Caller, ActiveTenant } from "../tenants/auth.js";
+import type { Permission } from "../tenants/permissions.js";
+import type { TenantScope } from "../tenants/scoped-db.js";
+import type { Services } from "../services.js";
+
+/** What every resolver sees. The tenant was decided once, in src/tenants/auth.ts. */
+export interface ApiContext {
+  requestId: string;
+  caller: Caller;
+  /** The active tenant, from the API key or from X-Tenant checked against memberships. */
+  tenant: ActiveTenant | null;
+  /** Tenant-scoped database access; null without an active tenant. */
+  scope: TenantScope | null;
+  permissions: Set<Permission>;
+  actor: Actor;
+  services: Services;
+}

@@ -1,0 +1,16 @@
+import { builder } from "./builder.js";
+import { MessageAuthorEnum } from "./enums.js";
+import { tenantNode } from "./tenant-node.js";
+
+export const MessageRef = builder.prismaNode("Message", {
+  ...tenantNode,
+  description: "One entry of a ticket's thread. Internal notes are never sent to the customer.",
+  authScopes: { can: "front:read" },
+  fields: (t) => ({
+    author: t.expose("author", { type: MessageAuthorEnum }),
+    body: t.exposeString("body"),
+    internal: t.exposeBoolean("internal"),
+    ticket: t.relation("ticket"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});

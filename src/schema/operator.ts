@@ -1,0 +1,118 @@
+import type { Role } from "../generated/prisma/index.js";
+import { UnauthenticatedError, ValidationError } from "../domain/errors.js";
+import type { ActiveTenant, OperatorIdentity } from "../tenants/auth.js";
+import { scopeName } from "../tenants/permissions.js";
+import { builder } from "./builder.js";
+import { RoleEnum } from "./enums.js";
+import { TenantRef } from "./tenant.js";
+
+export const OperatorRef = builder.objectRef<OperatorIdentity>("Operator").implement({
+  description: "A BPO person who works tickets and back-office tasks for the tenants they are members of.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    email: t.exposeString("email"),
+    name: t.exposeString("name"),
+    isBpoAdmin: t.exposeBoolean("isBpoAdmin"),
+  }),
+});
+
+const MembershipRef = builder.objectRef<{ tenant: ActiveTenant; role: Role }>("Membership").implement({
+  description: "An operator's role in one tenant.",
+  fields: (t) => ({
+    tenant: t.field({ type: TenantRef, resolve: (m) => m.tenant }),
+    role: t.field({ type: RoleEnum, resolve: (m) => m.role }),
+  }),
+});
+
+type ApiKeyView = { id: string; name: string; prefix: string; scopes: string[]; expiresAt: Date | null };
+
+const ApiKeyRef = builder.objectRef<ApiKeyView>("ApiKey").implement({
+  description: "A partner app's credential for one tenant. The secret is never shown again after creation.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    prefix: t.exposeString("prefix", { description: "The first characters of the secret, to tell keys apart." }),
+    scopes: t.exposeStringList("scopes", { description: "e.g. front:read, back:write" }),
+    expiresAt: t.expose("expiresAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
+type ViewerShape = {
+  operator: OperatorIdentity | null;
+  apiKey: ApiKeyView | null;
+  memberships: { tenant: ActiveTenant; role: Role }[];
+  tenant: ActiveTenant | null;
+  role: Role | null;
+  permissions: string[];
+};
+
+const ViewerRef = builder.objectRef<ViewerShape>("Me").implement({
+  description: "Who is calling: an operator (with memberships) or an API key (with its tenant).",
+  fields: (t) => ({
+    operator: t.field({ type: OperatorRef, nullable: true, resolve: (v) => v.operator }),
+    apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (v) => v.apiKey }),
+    memberships: t.field({ type: [MembershipRef], resolve: (v) => v.memberships }),
+    tenant: t.field({ type: TenantRef, nullable: true, description: "The active tenant, if any.", resolve: (v) => v.tenant }),
+    role: t.field({ type: RoleEnum, nullable: true, description: "The operator's role in the active tenant.", resolve: (v) => v.role }),
+    permissions: t.exposeStringList("permissions", { description: "What the caller may do in the active tenant." }),
+  }),
+});
+
+builder.queryField("me", (t) =>
+  t.field({
+    type: ViewerRef,
+    authScopes: { authenticated: true },
+    resolve: (_root, _args, { caller, permissions }) => {
+      const perms = [...permissions].sort();
+      if (caller.kind === "apiKey") {
+        const k = caller.apiKey;
+        return {
+          operator: null,
+          apiKey: { id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes.map(scopeName), expiresAt: k.expiresAt },
+          memberships: [],
+          tenant: caller.tenant,
+          role: null,
+          permissions: perms,
+        };
+      }
+      if (caller.kind !== "operator") throw new Error("unreachable: authScopes require a caller");
+      return {
+        operator: caller.operator,
+        apiKey: null,
+        memberships: caller.memberships,
+        tenant: caller.tenant,
+        role: caller.role,
+        permissions: perms,
+      };
+    },
+  }),
+);
+
+const LoginInput = builder.inputType("LoginInput", {
+  fields: (t) => ({
+    email: t.string({ required: true }),
+    password: t.string({ required: true }),
+  }),
+});
+
+const SessionRef = builder.objectRef<{ token: string; expiresAt: Date; operator: OperatorIdentity }>("Session").implement({
+  fields: (t) => ({
+    token: t.exposeString("token", { description: "Send as `Authorization: Bearer <token>`, with `X-Tenant: <slug>` to pick a tenant." }),
+    expiresAt: t.expose("expiresAt", { type: "DateTime" }),
+    operator: t.field({ type: OperatorRef, resolve: (s) => s.operator }),
+  }),
+});
+
+builder.mutationField("login", (t) =>
+  t.field({
+    type: SessionRef,
+    description: "Logs an operator in; the token works for every tenant they are a member of.",
+    errors: { types: [UnauthenticatedError, ValidationError] },
+    args: { input: t.arg({ type: LoginInput, required: true }) },
+    resolve: async (_root, { input }, { services }) => {
+      if (!input.email.trim()) throw new ValidationError("email", "Email is required.");
+      if (!input.password) throw new ValidationError("password", "Password is required.");
+      return services.auth.login(input.email, input.password);
+    },
+  }),
+);

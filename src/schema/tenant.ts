@@ -1,0 +1,49 @@
+import type { ActiveTenant } from "../tenants/auth.js";
+import { builder } from "./builder.js";
+import type { ApiContext } from "./context.js";
+import { PriorityEnum } from "./enums.js";
+
+type SlaTarget = { priority: "LOW" | "NORMAL" | "HIGH" | "URGENT"; firstResponseMinutes: number; resolutionMinutes: number };
+
+const SlaTargetRef = builder.objectRef<SlaTarget>("SlaTarget").implement({
+  description: "How soon a ticket of one priority must get its first response and its resolution.",
+  fields: (t) => ({
+    priority: t.field({ type: PriorityEnum, resolve: (s) => s.priority }),
+    firstResponseMinutes: t.exposeInt("firstResponseMinutes"),
+    resolutionMinutes: t.exposeInt("resolutionMinutes"),
+  }),
+});
+
+/** Tenants the caller may see: its API key's, or the operator's memberships. */
+function visibleTenants(ctx: ApiContext): ActiveTenant[] {
+  const caller = ctx.caller;
+  if (caller.kind === "apiKey") return [caller.tenant];
+  if (caller.kind === "operator") return caller.memberships.map((m) => m.tenant);
+  return [];
+}
+
+export const TenantRef = builder.node(builder.objectRef<ActiveTenant>("Tenant"), {
+  description: "A client company whose front and back office the BPO runs.",
+  id: { resolve: (t) => t.id },
+  loadOne: (id, ctx) => visibleTenants(ctx).find((t) => t.id === id) ?? null,
+  fields: (t) => ({
+    slug: t.exposeString("slug"),
+    name: t.exposeString("name"),
+    locale: t.string({ resolve: (x) => x.settings.locale }),
+    timeZone: t.string({ resolve: (x) => x.settings.timeZone }),
+    slaPolicy: t.field({
+      type: [SlaTargetRef],
+      resolve: (x) =>
+        (["URGENT", "HIGH", "NORMAL", "LOW"] as const).map((priority) => ({ priority, ...x.settings.slaPolicy[priority] })),
+    }),
+  }),
+});
+
+builder.queryField("tenant", (t) =>
+  t.field({
+    type: TenantRef,
+    description: "The active tenant: the API key's, or the one chosen with the X-Tenant header.",
+    authScopes: { tenant: true },
+    resolve: (_root, _args, ctx) => ctx.tenant!,
+  }),
+);

@@ -1,0 +1,32 @@
+// The long-lived parts one Tandem process is made of, built once at start and
+// handed to the API (through its context), the CLI and the bots.
+import type { Config } from "./config.js";
+import type { Database } from "./db/engine.js";
+import type { Logger } from "./logger.js";
+import { Authenticator } from "./tenants/auth.js";
+import { Directory } from "./tenants/directory.js";
+import { TenantScopes } from "./tenants/scoped-db.js";
+import { SecretBox } from "./tenants/secrets.js";
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  scopes: TenantScopes;
+  directory: Directory;
+  auth: Authenticator;
+  secrets: SecretBox;
+}
+
+export function createServices(config: Config, logger: Logger, database: Database): Services {
+  const scopes = new TenantScopes(database.prisma);
+  return {
+    config,
+    logger,
+    database,
+    scopes,
+    directory: new Directory(database.prisma, scopes),
+    auth: new Authenticator(database.prisma, scopes, config.authSecret, config.tokenTtl),
+    secrets: new SecretBox(config.authSecret),
+  };
+}

@@ -1,0 +1,198 @@
+// Tenants, operators, memberships and API keys: the global tables that decide
+// who may act for which tenant. Used by the CLI, the demo seed and admin mutations.
+import type { ApiKey, ApiScope, Operator, Role, Tenant } from "../generated/prisma/index.js";
+import { Prisma } from "../generated/prisma/index.js";
+import type { Actor } from "../domain/actor.js";
+import { recordAudit } from "../domain/audit.js";
+import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
+import type { RootDb, TenantScopes } from "./scoped-db.js";
+import { hashPassword, randomToken, sha256Hex } from "./secrets.js";
+import { TenantSettingsSchema, type TenantSettings } from "./settings.js";
+
+export const API_KEY_PREFIX = "tdm_";
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MIN_PASSWORD_LENGTH = 10;
+
+export type ApiKeyInfo = Omit<ApiKey, "secretHash">;
+
+export interface CreatedApiKey {
+  apiKey: ApiKeyInfo;
+  /** Shown once: only its hash is stored. */
+  secret: string;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+}
+
+function publicKey({ secretHash: _hash, ...key }: ApiKey): ApiKeyInfo {
+  return key;
+}
+
+export class Directory {
+  constructor(
+    private readonly root: RootDb,
+    private readonly scopes: TenantScopes,
+  ) {}
+
+  // ------------------------------------------------------------ tenants
+
+  async createTenant(input: { slug: string; name: string; settings?: Partial<TenantSettings> }): Promise<Tenant> {
+    if (!SLUG.test(input.slug)) {
+      throw new ValidationError("slug", "A tenant slug is 1–63 lowercase letters, digits or dashes, not starting or ending with a dash.");
+    }
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw new ValidationError("name", "A tenant name is 1–200 characters.");
+    const settings = TenantSettingsSchema.safeParse(input.settings ?? {});
+    if (!settings.success) {
+      const issue = settings.error.issues[0]!;
+      throw new ValidationError(`settings.${issue.path.join(".")}`, `Tenant settings: ${issue.path.join(".")} ${issue.message}.`);
+    }
+    try {
+      return await this.root.tenant.create({ data: { slug: input.slug, name, settings: settings.data } });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`A tenant with slug "${input.slug}" already exists.`);
+      throw err;
+    }
+  }
+
+  listTenants(): Promise<Tenant[]> {
+    return this.root.tenant.findMany({ orderBy: { slug: "asc" } });
+  }
+
+  /** By slug or id. */
+  async findTenant(ref: string): Promise<Tenant | null> {
+    return this.root.tenant.findFirst({ where: { OR: [{ slug: ref }, { id: ref }] } });
+  }
+
+  async getTenant(ref: string): Promise<Tenant> {
+    const tenant = await this.findTenant(ref);
+    if (!tenant) throw new NotFoundError("Tenant", JSON.stringify(ref));
+    return tenant;
+  }
+
+  // ------------------------------------------------------------ operators
+
+  async createOperator(input: { email: string; name: string; password: string; isBpoAdmin?: boolean }): Promise<Operator> {
+    const email = input.email.trim().toLowerCase();
+    if (!EMAIL.test(email) || email.length > 254) throw new ValidationError("email", `"${input.email}" is not an email address.`);
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw new ValidationError("name", "An operator name is 1–200 characters.");
+    if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > 1024) {
+      throw new ValidationError("password", `A password is at least ${MIN_PASSWORD_LENGTH} characters.`);
+    }
+    try {
+      return await this.root.operator.create({
+        data: { email, name, passwordHash: await hashPassword(input.password), isBpoAdmin: input.isBpoAdmin ?? false },
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`An operator with email ${email} already exists.`);
+      throw err;
+    }
+  }
+
+  async getOperatorByEmail(email: string): Promise<Operator> {
+    const operator = await this.root.operator.findUnique({ where: { email: email.trim().toLowerCase() } });
+    if (!operator) throw new NotFoundError("Operator", email);
+    return operator;
+  }
+
+  // ------------------------------------------------------------ memberships
+
+  /** Gives the operator a role in the tenant, or changes the role they have. */
+  async addMember(tenantRef: string, email: string, role: Role, actor: Actor) {
+    const tenant = await this.getTenant(tenantRef);
+    const operator = await this.getOperatorByEmail(email);
+    const before = await this.root.membership.findUnique({
+      where: { tenantId_operatorId: { tenantId: tenant.id, operatorId: operator.id } },
+    });
+    const membership = await this.root.membership.upsert({
+      where: { tenantId_operatorId: { tenantId: tenant.id, operatorId: operator.id } },
+      create: { tenantId: tenant.id, operatorId: operator.id, role },
+      update: { role },
+    });
+    await this.audit(tenant.id, actor, before ? "membership.role_changed" : "membership.added", membership.id, before, membership);
+    return { membership, tenant, operator };
+  }
+
+  async removeMember(tenantRef: string, email: string, actor: Actor) {
+    const tenant = await this.getTenant(tenantRef);
+    const operator = await this.getOperatorByEmail(email);
+    const where = { tenantId_operatorId: { tenantId: tenant.id, operatorId: operator.id } };
+    const membership = await this.root.membership.findUnique({ where });
+    if (!membership) throw new NotFoundError("Membership", `of ${operator.email} in ${tenant.slug}`);
+    await this.root.membership.delete({ where });
+    await this.audit(tenant.id, actor, "membership.removed", membership.id, membership, null);
+    return { membership, tenant, operator };
+  }
+
+  membershipsOf(operatorId: string) {
+    return this.root.membership.findMany({
+      where: { operatorId },
+      include: { tenant: true },
+      orderBy: { tenant: { slug: "asc" } },
+    });
+  }
+
+  /** Operators with a role in the tenant (for assignment and display), without secrets. */
+  async membersOf(tenantId: string, operatorIds?: readonly string[]) {
+    const rows = await this.root.membership.findMany({
+      where: { tenantId, ...(operatorIds ? { operatorId: { in: [...operatorIds] } } : {}) },
+      include: { operator: { select: { id: true, email: true, name: true, disabledAt: true } } },
+    });
+    return rows.map((m) => ({ role: m.role, ...m.operator }));
+  }
+
+  // ------------------------------------------------------------ API keys
+
+  async createApiKey(
+    tenantRef: string,
+    input: { name: string; scopes: ApiScope[]; expiresAt?: Date | null },
+    actor: Actor,
+  ): Promise<CreatedApiKey & { tenant: Tenant }> {
+    const tenant = await this.getTenant(tenantRef);
+    const name = input.name.trim();
+    if (!name || name.length > 100) throw new ValidationError("name", "An API key name is 1–100 characters.");
+    if (input.scopes.length === 0) throw new ValidationError("scopes", "An API key needs at least one scope.");
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw new ValidationError("expiresAt", "The expiry must be in the future.");
+    }
+    const secret = API_KEY_PREFIX + randomToken(32);
+    const row = await this.root.apiKey.create({
+      data: {
+        tenantId: tenant.id,
+        name,
+        prefix: secret.slice(0, API_KEY_PREFIX.length + 6),
+        secretHash: sha256Hex(secret),
+        scopes: [...new Set(input.scopes)],
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    const apiKey = publicKey(row);
+    await this.audit(tenant.id, actor, "api_key.created", apiKey.id, null, apiKey);
+    return { apiKey, secret, tenant };
+  }
+
+  async listApiKeys(tenantRef: string): Promise<ApiKeyInfo[]> {
+    const tenant = await this.getTenant(tenantRef);
+    const rows = await this.root.apiKey.findMany({ where: { tenantId: tenant.id }, orderBy: { createdAt: "asc" } });
+    return rows.map(publicKey);
+  }
+
+  async revokeApiKey(tenantRef: string, keyId: string, actor: Actor): Promise<ApiKeyInfo> {
+    const tenant = await this.getTenant(tenantRef);
+    const where = { tenantId_id: { tenantId: tenant.id, id: keyId } };
+    const before = await this.root.apiKey.findUnique({ where });
+    if (!before) throw new NotFoundError("API key", keyId);
+    if (before.revokedAt) return publicKey(before);
+    const after = await this.root.apiKey.update({ where, data: { revokedAt: new Date() } });
+    await this.audit(tenant.id, actor, "api_key.revoked", keyId, publicKey(before), publicKey(after));
+    return publicKey(after);
+  }
+
+  private async audit(tenantId: string, actor: Actor, action: string, entityId: string, before: unknown, after: unknown) {
+    const entityType = action.split(".")[0] === "api_key" ? "ApiKey" : "Membership";
+    await this.scopes.forTenant(tenantId).tx((tx) => recordAudit(tx, tenantId, actor, { action, entityType, entityId, before, after }));
+  }
+}
