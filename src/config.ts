@@ -20,6 +20,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\d+[smhd]$/, "must be a duration like 30m, 12h or 7d")
     .default("12h"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
   DEMO_SEED: z
     .enum(["true", "false"])
     .default("true")
@@ -36,6 +37,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   tokenTtl: string;
   demoSeed: boolean;
+  /** Shared state for several processes (events, rate limits, update de-duplication). */
+  redisUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     tokenTtl: e.TOKEN_TTL,
     demoSeed: e.DEMO_SEED,
+    redisUrl: e.REDIS_URL,
   };
 }
 

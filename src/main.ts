@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     server.close();
     server.closeIdleConnections();
+    await services.events.close();
     await database.close();
     process.exit(0);
   };

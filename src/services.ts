@@ -2,6 +2,7 @@
 // handed to the API (through its context), the CLI and the bots.
 import type { Config } from "./config.js";
 import type { Database } from "./db/engine.js";
+import { createEventBus, type EventBus } from "./domain/events.js";
 import type { Logger } from "./logger.js";
 import { Authenticator } from "./tenants/auth.js";
 import { Directory } from "./tenants/directory.js";
@@ -16,6 +17,7 @@ export interface Services {
   directory: Directory;
   auth: Authenticator;
   secrets: SecretBox;
+  events: EventBus;
 }
 
 export function createServices(config: Config, logger: Logger, database: Database): Services {
@@ -28,5 +30,6 @@ export function createServices(config: Config, logger: Logger, database: Databas
     directory: new Directory(database.prisma, scopes),
     auth: new Authenticator(database.prisma, scopes, config.authSecret, config.tokenTtl),
     secrets: new SecretBox(config.authSecret),
+    events: createEventBus(config.redisUrl),
   };
 }

@@ -87,7 +87,10 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     as(credential, tenantSlug) {
       return { authorization: `Bearer ${credential}`, ...(tenantSlug ? { "x-tenant": tenantSlug } : {}) };
     },
-    close: drop,
+    async close() {
+      await services.events.close();
+      await drop();
+    },
   };
   return app;
 }

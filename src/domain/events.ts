@@ -1,0 +1,38 @@
+// Ticket events: what the live subscription streams and what the bot consumes to
+// deliver operator replies. In memory for one process, through Redis when
+// REDIS_URL is set so every API and bot process sees every event.
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { createPubSub, type PubSub } from "graphql-yoga";
+import { Redis } from "ioredis";
+
+export type TicketEventType = "TICKET_CREATED" | "TICKET_UPDATED" | "MESSAGE_ADDED" | "FEEDBACK_RECEIVED";
+
+/** JSON-safe: it crosses Redis as is. */
+export interface TicketEvent {
+  type: TicketEventType;
+  tenantId: string;
+  ticketId: string;
+  messageId?: string;
+  feedbackId?: string;
+  /** For MESSAGE_ADDED: whether the customer may see it (public operator or assistant message). */
+  public?: boolean;
+  /** ISO time of the change. */
+  at: string;
+}
+
+/** Topic `ticket`, keyed by tenant id: a subscriber only ever receives its own tenant's events. */
+export type EventBus = PubSub<{ ticket: [tenantId: string, event: TicketEvent] }> & { close(): Promise<void> };
+
+export function createEventBus(redisUrl?: string): EventBus {
+  if (!redisUrl) return Object.assign(createPubSub<{ ticket: [string, TicketEvent] }>(), { close: async () => undefined });
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false });
+  const eventTarget = createRedisEventTarget<any>({ publishClient, subscribeClient });
+  const pubsub = createPubSub<{ ticket: [string, TicketEvent] }>({ eventTarget });
+  return Object.assign(pubsub, {
+    async close() {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  });
+}
