@@ -1,6 +1,6 @@
 // Start: config → database (migrated) → demo data on first start → API server.
 import { loadConfig, ConfigError } from "./config.js";
-import { openDatabase } from "./db/engine.js";
+import { DatabaseBusyError, openDatabase } from "./db/engine.js";
 import { migrate } from "./db/migrator.js";
 import { createLogger } from "./logger.js";
 import { seedDemoIfEmpty, type DemoCredentials } from "./seed/demo.js";
@@ -65,7 +65,7 @@ function printWelcome(url: string, engine: string, dataDir: string, demo: DemoCr
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof DatabaseBusyError) {
     process.stderr.write(err.message + "\n");
   } else {
     process.stderr.write(`Tandem failed to start: ${(err as Error).stack ?? err}\n`);

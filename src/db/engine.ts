@@ -1,11 +1,12 @@
 // Opens the one database Tandem runs on: PGlite in a folder by default, a
 // PostgreSQL server when DATABASE_URL is set. Both get the same migrations and
 // the same Prisma client; `sql` is a plain runner for the migrator and health checks.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import { pgliteAdapter } from "./pglite-adapter.js";
 import { PrismaClient } from "../generated/prisma/index.js";
 import type { Config } from "../config.js";
 
@@ -30,9 +31,54 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return target.kind === "postgres" ? openPostgres(target.url) : openPglite(target.dataDir);
 }
 
+export class DatabaseBusyError extends Error {
+  override name = "DatabaseBusyError";
+}
+
+/**
+ * PGlite is one process's database: a second process on the same folder would
+ * corrupt it. A lock file with the owner's pid turns that into a clear error.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, "tandem.lock");
+  for (;;) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      return () => rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const pid = Number(readFileSync(lockFile, "utf8"));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DatabaseBusyError(
+          `The embedded database in ${dataDir} is in use by another Tandem process (pid ${pid}). ` +
+            "Stop it first, or use the GraphQL API while it runs.",
+        );
+      }
+      rmSync(lockFile, { force: true }); // left by a process that is gone
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const lite = await PGlite.create({ dataDir });
+  const inMemory = dataDir.startsWith("memory://");
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const unlock = inMemory ? () => undefined : lockDataDir(dataDir);
+  let lite: PGlite;
+  try {
+    lite = await PGlite.create({ dataDir });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const sql: SqlRunner = {
     async exec(text) {
       await lite.exec(text);
@@ -43,7 +89,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     // PGlite has a single session: every caller already shares it.
     session: (fn) => fn(sql),
   };
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) as never });
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(lite) as never });
   return {
     kind: "pglite",
     prisma,
@@ -51,6 +97,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       await lite.close();
+      unlock();
     },
   };
 }
