@@ -56,12 +56,26 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
+    decodeGlobalID: decodeGlobalId,
   },
   errors: {
     defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
     defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Payload` },
   },
 });
+
+/** Global ids are base64 of `Type:id`; anything else is a client mistake, said plainly. */
+function decodeGlobalId(globalId: string): { typename: string; id: string } {
+  const decoded = Buffer.from(globalId, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  const canonical = Buffer.from(decoded).toString("base64").replace(/=+$/, "");
+  if (colon <= 0 || colon === decoded.length - 1 || canonical !== globalId.replace(/=+$/, "")) {
+    throw new GraphQLError(`${JSON.stringify(globalId.slice(0, 100))} is not a valid id: use the \`id\` values the API returns.`, {
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  }
+  return { typename: decoded.slice(0, colon), id: decoded.slice(colon + 1) };
+}
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
