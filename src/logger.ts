@@ -19,6 +19,7 @@ const REDACT = [
   "*.apiKey",
   "botToken",
   "*.botToken",
+  "input.password",
   "variables.input.password",
 ];
 
