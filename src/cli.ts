@@ -69,6 +69,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const s = services as Services | null;
     if (s) {
       await s.events.close();
+      await s.rateLimiter.close();
       await s.database.close();
     }
   }

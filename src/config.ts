@@ -21,6 +21,15 @@ const EnvSchema = z.object({
     .regex(/^\d+[smhd]$/, "must be a duration like 30m, 12h or 7d")
     .default("12h"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  GRAPHIQL: z.enum(["true", "false"]).optional(),
+  INTROSPECTION: z.enum(["true", "false"]).optional(),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
+  LOGIN_ATTEMPTS_PER_15_MINUTES: z.coerce.number().int().min(1).default(10),
+  PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   DEMO_SEED: z
     .enum(["true", "false"])
     .default("true")
@@ -39,6 +48,15 @@ export interface Config {
   demoSeed: boolean;
   /** Shared state for several processes (events, rate limits, update de-duplication). */
   redisUrl?: string;
+  graphiql: boolean;
+  introspection: boolean;
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy: boolean;
+  maxBodyBytes: number;
+  statementTimeoutMs: number;
+  rateLimit: { perCredential: number; perIp: number; windowMs: number; loginAttempts: number; loginWindowMs: number };
+  /** When set, only the operations in this manifest are accepted. */
+  persistedOperationsFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +96,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtl: e.TOKEN_TTL,
     demoSeed: e.DEMO_SEED,
     redisUrl: e.REDIS_URL,
+    // Production hides the playground and the schema unless asked for.
+    graphiql: e.GRAPHIQL ? e.GRAPHIQL === "true" : e.NODE_ENV !== "production",
+    introspection: e.INTROSPECTION ? e.INTROSPECTION === "true" : e.NODE_ENV !== "production",
+    trustProxy: e.TRUST_PROXY === "true",
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    rateLimit: {
+      perCredential: e.RATE_LIMIT_PER_MINUTE,
+      perIp: e.RATE_LIMIT_IP_PER_MINUTE,
+      windowMs: 60_000,
+      loginAttempts: e.LOGIN_ATTEMPTS_PER_15_MINUTES,
+      loginWindowMs: 15 * 60_000,
+    },
+    persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
   };
 }
 

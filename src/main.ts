@@ -7,6 +7,8 @@ import { seedDemoIfEmpty, type DemoCredentials } from "./seed/demo.js";
 import { createApi, startHttpServer } from "./server.js";
 import { createServices } from "./services.js";
 
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
@@ -26,11 +28,18 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
-    server.close();
-    server.closeIdleConnections();
+    logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
+    // Force-close what is still open after the grace period (e.g. long-lived SSE subscriptions).
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
     await services.events.close();
+    await services.rateLimiter.close();
     await database.close();
+    logger.info("stopped");
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

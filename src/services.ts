@@ -3,6 +3,7 @@
 import type { Config } from "./config.js";
 import type { Database } from "./db/engine.js";
 import { createEventBus, type EventBus } from "./domain/events.js";
+import { createRateLimiter, type RateLimiter } from "./api/rate-limiter.js";
 import type { Logger } from "./logger.js";
 import { Authenticator } from "./tenants/auth.js";
 import { Directory } from "./tenants/directory.js";
@@ -18,10 +19,11 @@ export interface Services {
   auth: Authenticator;
   secrets: SecretBox;
   events: EventBus;
+  rateLimiter: RateLimiter;
 }
 
 export function createServices(config: Config, logger: Logger, database: Database): Services {
-  const scopes = new TenantScopes(database.prisma);
+  const scopes = new TenantScopes(database.prisma, { statementTimeoutMs: config.statementTimeoutMs });
   return {
     config,
     logger,
@@ -31,5 +33,6 @@ export function createServices(config: Config, logger: Logger, database: Databas
     auth: new Authenticator(database.prisma, scopes, config.authSecret, config.tokenTtl),
     secrets: new SecretBox(config.authSecret),
     events: createEventBus(config.redisUrl),
+    rateLimiter: createRateLimiter(config.redisUrl),
   };
 }

@@ -2,7 +2,7 @@
 // the CLI into a message and a non-zero exit; their messages are written for users.
 
 export abstract class DomainError extends Error {
-  abstract readonly code: "NOT_FOUND" | "VALIDATION" | "CONFLICT" | "FORBIDDEN" | "UNAUTHENTICATED";
+  abstract readonly code: "NOT_FOUND" | "VALIDATION" | "CONFLICT" | "FORBIDDEN" | "UNAUTHENTICATED" | "RATE_LIMITED";
 }
 
 export class NotFoundError extends DomainError {
@@ -40,4 +40,15 @@ export class ForbiddenError extends DomainError {
 export class UnauthenticatedError extends DomainError {
   override name = "UnauthenticatedError";
   readonly code = "UNAUTHENTICATED" as const;
+}
+
+export class RateLimitedError extends DomainError {
+  override name = "RateLimitedError";
+  readonly code = "RATE_LIMITED" as const;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }

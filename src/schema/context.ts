@@ -7,6 +7,8 @@ import type { Services } from "../services.js";
 /** What every resolver sees. The tenant was decided once, in src/tenants/auth.ts. */
 export interface ApiContext {
   requestId: string;
+  /** The client's IP address, for rate limits and login throttling. */
+  ip: string;
   caller: Caller;
   /** The active tenant, from the API key or from X-Tenant checked against memberships. */
   tenant: ActiveTenant | null;

@@ -1,6 +1,6 @@
 // Typed errors that mutations return as data: clients match on __typename and
 // read `message` through the shared Error interface.
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from "../domain/errors.js";
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, ValidationError } from "../domain/errors.js";
 import { builder } from "./builder.js";
 
 export const ErrorInterface = builder.interfaceRef<Error>("Error").implement({
@@ -41,6 +41,13 @@ builder.objectType(UnauthenticatedError, {
   interfaces: [ErrorInterface],
   isTypeOf: (v) => v instanceof UnauthenticatedError,
   fields: () => ({}),
+});
+
+builder.objectType(RateLimitedError, {
+  name: "RateLimitedError",
+  interfaces: [ErrorInterface],
+  isTypeOf: (v) => v instanceof RateLimitedError,
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt("retryAfterSeconds") }),
 });
 
 /** The errors every tenant-data mutation may return. */

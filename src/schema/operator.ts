@@ -1,7 +1,8 @@
 import type { Role } from "../generated/prisma/index.js";
-import { UnauthenticatedError, ValidationError } from "../domain/errors.js";
+import { RateLimitedError, UnauthenticatedError, ValidationError } from "../domain/errors.js";
 import type { ActiveTenant, OperatorIdentity } from "../tenants/auth.js";
 import { scopeName } from "../tenants/permissions.js";
+import type { Services } from "../services.js";
 import { builder } from "./builder.js";
 import { RoleEnum } from "./enums.js";
 import { TenantRef } from "./tenant.js";
@@ -107,12 +108,43 @@ builder.mutationField("login", (t) =>
   t.field({
     type: SessionRef,
     description: "Logs an operator in; the token works for every tenant they are a member of.",
-    errors: { types: [UnauthenticatedError, ValidationError] },
+    errors: { types: [UnauthenticatedError, ValidationError, RateLimitedError] },
     args: { input: t.arg({ type: LoginInput, required: true }) },
-    resolve: async (_root, { input }, { services }) => {
+    resolve: async (_root, { input }, { services, ip }) => {
       if (!input.email.trim()) throw new ValidationError("email", "Email is required.");
       if (!input.password) throw new ValidationError("password", "Password is required.");
-      return services.auth.login(input.email, input.password);
+      return throttledLogin(services, ip, input.email, input.password);
     },
   }),
 );
+
+/**
+ * Failed logins are counted per account and per IP (the IP gets five accounts' worth):
+ * past the limit the account is refused until the window passes, even with the right
+ * password, so guessing is slow whichever way it is spread.
+ */
+async function throttledLogin(services: Services, ip: string, email: string, password: string) {
+  const { rateLimiter, config } = services;
+  const { loginAttempts, loginWindowMs } = config.rateLimit;
+  const accountKey = `login:acct:${email.trim().toLowerCase()}`;
+  const ipKey = `login:ip:${ip}`;
+  const [account, address] = await Promise.all([
+    rateLimiter.peek(accountKey, loginAttempts, loginWindowMs),
+    rateLimiter.peek(ipKey, loginAttempts * 5, loginWindowMs),
+  ]);
+  const blocked = [account, address].find((r) => r.remaining === 0);
+  if (blocked) {
+    const minutes = Math.max(1, Math.ceil(blocked.resetMs / 60_000));
+    throw new RateLimitedError(`Too many failed logins; try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, Math.ceil(blocked.resetMs / 1000));
+  }
+  try {
+    const session = await services.auth.login(email, password);
+    await rateLimiter.reset(accountKey);
+    return session;
+  } catch (err) {
+    if (err instanceof UnauthenticatedError) {
+      await Promise.all([rateLimiter.hit(accountKey, loginAttempts, loginWindowMs), rateLimiter.hit(ipKey, loginAttempts * 5, loginWindowMs)]);
+    }
+    throw err;
+  }
+}

@@ -30,20 +30,19 @@ export class MissingTenantError extends Error {
   }
 }
 
-function settingsStatement(root: RootDb, tenantIds: readonly string[]) {
-  // One statement, one round trip: role and tenant are both transaction-local.
-  return root.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantIds.join(",")}, true)`;
+function settingsStatement(root: RootDb, tenantIds: readonly string[], statementTimeoutMs: number) {
+  // One statement, one round trip: role, tenant and the statement timeout are all transaction-local.
+  return root.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantIds.join(",")}, true), set_config('statement_timeout', ${String(statementTimeoutMs)}, true)`;
 }
 
-function extendScoped(root: RootDb, tenantIds: readonly string[]) {
+function extendScoped(root: RootDb, tenantIds: readonly string[], statementTimeoutMs = 5_000) {
   return root.$extends({
     name: "tenant-scope",
     query: {
-      $allModels: {
-        async $allOperations({ args, query }) {
-          const [, result] = await root.$transaction([settingsStatement(root, tenantIds), query(args)]);
-          return result;
-        },
+      // Every operation, raw SQL included: nothing reaches the database through a scope without the tenant set.
+      async $allOperations({ args, query }) {
+        const [, result] = await root.$transaction([settingsStatement(root, tenantIds, statementTimeoutMs), query(args)]);
+        return result;
       },
     },
   });
@@ -65,10 +64,15 @@ function checkTenantIds(tenantIds: readonly string[]): void {
  */
 export class TenantScopes {
   private readonly cache = new Map<string, TenantScope>();
+  private readonly statementTimeoutMs: number;
+  private readonly maxCached: number;
   constructor(
     private readonly root: RootDb,
-    private readonly maxCached = 2_000,
-  ) {}
+    options: { statementTimeoutMs?: number; maxCached?: number } = {},
+  ) {
+    this.statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
+    this.maxCached = options.maxCached ?? 2_000;
+  }
 
   forTenant(tenantId: string): TenantScope {
     return this.forTenants([tenantId]);
@@ -87,14 +91,14 @@ export class TenantScopes {
   }
 
   private create(tenantIds: readonly string[]): TenantScope {
-    const root = this.root;
+    const { root, statementTimeoutMs } = this;
     return {
       tenantIds,
-      db: extendScoped(root, tenantIds),
+      db: extendScoped(root, tenantIds, statementTimeoutMs),
       tx(fn, options) {
         return root.$transaction(
           async (tx) => {
-            await settingsStatement(tx as unknown as RootDb, tenantIds);
+            await settingsStatement(tx as unknown as RootDb, tenantIds, statementTimeoutMs);
             return fn(tx);
           },
           { timeout: options?.timeoutMs ?? 10_000, maxWait: 10_000 },

@@ -45,6 +45,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: "silent",
     tokenTtl: "1h",
     demoSeed: false,
+    graphiql: false,
+    introspection: true,
+    trustProxy: false,
+    maxBodyBytes: 1_048_576,
+    statementTimeoutMs: 5_000,
+    // Generous: tests that are not about limits must never meet them.
+    rateLimit: { perCredential: 100_000, perIp: 100_000, windowMs: 60_000, loginAttempts: 1_000, loginWindowMs: 900_000 },
     ...overrides,
   };
 }
@@ -89,6 +96,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     },
     async close() {
       await services.events.close();
+      await services.rateLimiter.close();
       await drop();
     },
   };

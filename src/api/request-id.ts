@@ -1,0 +1,36 @@
+// Every request gets an id: taken from X-Request-Id when it is sane, made up
+// otherwise. It is returned in the X-Request-Id response header, carried in the
+// context (and so in audit events), and attached to masked errors and their logs.
+import { randomUUID } from "node:crypto";
+import type { Plugin } from "graphql-yoga";
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+const ids = new WeakMap<Request, string>();
+
+export function requestIdOf(request: Request): string {
+  let id = ids.get(request);
+  if (!id) {
+    const given = request.headers.get("x-request-id");
+    id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    ids.set(request, id);
+  }
+  return id;
+}
+
+export function useRequestId(): Plugin {
+  return {
+    onResponse({ request, response }) {
+      response.headers.set("x-request-id", requestIdOf(request));
+    },
+  };
+}
+
+/** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+export function clientIp(request: Request, serverContext: unknown, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  const socket = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket;
+  return socket?.remoteAddress ?? "unknown";
+}
