@@ -8,7 +8,7 @@ import type { Logger } from "../logger.js";
 const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 const UNREACHABLE_MESSAGES =
-  /Connection terminated|terminating connection|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT|timeout exceeded when trying to connect|Connection is not open|the database system is (starting up|shutting down)|Client has encountered a connection error|server closed the connection/i;
+  /Connection terminated|terminating connection|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT|timeout exceeded when trying to connect|Connection is not open|the database system is (starting up|shutting down)|Client has encountered a connection error|server closed the connection|is not currently accepting connections|Connection terminated unexpectedly/i;
 
 /** True when the error means "the database is not there right now", not "the query was wrong". */
 export function isDatabaseUnavailable(err: unknown): boolean {
