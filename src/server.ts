@@ -5,6 +5,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule } from "graphql";
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from "graphql-yoga";
 import { internalError, isDatabaseUnavailable, serviceUnavailable, useErrorMasking } from "./api/errors.js";
 import { useBodyLimit, useCsrfPrevention, useRateLimit } from "./api/http-guards.js";
+import { useProcessMetrics } from "./api/metrics.js";
 import { loadManifest, usePersistedOperations } from "./api/persisted-operations.js";
 import { clientIp, requestIdOf, useRequestId } from "./api/request-id.js";
 import { DomainError } from "./domain/errors.js";
@@ -43,6 +44,7 @@ export function createApi(services: Services) {
   const { config, logger } = services;
   const plugins: Plugin<any>[] = [
     useRequestId(),
+    useProcessMetrics(services.database.stats),
     useBodyLimit(config.maxBodyBytes),
     useCsrfPrevention(),
     useRateLimit({

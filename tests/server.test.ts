@@ -13,6 +13,16 @@ describe(`health endpoints (${ENGINE})`, () => {
     expect((await app.api.fetch("http://tandem.test/readyz")).status).toBe(200);
   });
 
+  it("exposes process counters at /metrics, counting SQL statements", async () => {
+    const read = async () => {
+      const text = await (await app.api.fetch("http://tandem.test/metrics")).text();
+      return Number(/tandem_sql_statements_total (\d+)/.exec(text)![1]);
+    };
+    const before = await read();
+    await app.services.scopes.forTenant((await app.tenant("metrics")).id).db.contact.count();
+    expect(await read()).toBeGreaterThan(before);
+  });
+
   it("turns /readyz red when the database stops answering, while /healthz stays green", async () => {
     const sql = app.services.database.sql;
     const original = sql.query;

@@ -18,8 +18,14 @@ export interface SqlRunner {
   session<T>(fn: (s: SqlRunner) => Promise<T>): Promise<T>;
 }
 
+export interface DatabaseStats {
+  /** SQL statements sent by the application (transaction control included), since start. */
+  statements: number;
+}
+
 export interface Database {
   kind: "pglite" | "postgres";
+  stats: DatabaseStats;
   prisma: PrismaClient;
   sql: SqlRunner;
   close(): Promise<void>;
@@ -89,9 +95,11 @@ async function openPglite(dataDir: string): Promise<Database> {
     // PGlite has a single session: every caller already shares it.
     session: (fn) => fn(sql),
   };
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(lite) as never });
+  const stats: DatabaseStats = { statements: 0 };
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(lite, () => stats.statements++) as never });
   return {
     kind: "pglite",
+    stats,
     prisma,
     sql,
     async close() {
@@ -123,15 +131,25 @@ async function openPostgres(url: string): Promise<Database> {
       }
     },
   });
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000 }),
+  const stats: DatabaseStats = { statements: 0 };
+  const prismaPool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  prismaPool.on("error", () => undefined);
+  prismaPool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      stats.statements++;
+      return query(...args);
+    };
   });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool) });
   return {
     kind: "postgres",
+    stats,
     prisma,
     sql: runner(pool),
     async close() {
       await prisma.$disconnect();
+      await prismaPool.end().catch(() => undefined);
       await pool.end();
     },
   };

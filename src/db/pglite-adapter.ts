@@ -47,13 +47,21 @@ function reclassify(err: unknown): never {
   throw err;
 }
 
+const STATEMENT_METHODS = new Set(["queryRaw", "executeRaw", "executeScript"]);
+
 /** Wraps every method so rejected promises are reclassified; transactions are wrapped too. */
-function wrap<T extends object>(target: T): T {
+function wrap<T extends object>(target: T, onStatement: () => void): T {
   return new Proxy(target, {
     get(t, prop, receiver) {
       const value = Reflect.get(t, prop, receiver);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
+        if (typeof prop === "string" && STATEMENT_METHODS.has(prop)) onStatement();
+        // BEGIN and COMMIT/ROLLBACK run inside PGlite's transaction(): count them as the server would.
+        if (prop === "startTransaction") {
+          onStatement();
+          onStatement();
+        }
         let result: unknown;
         try {
           result = value.apply(t, args);
@@ -61,7 +69,7 @@ function wrap<T extends object>(target: T): T {
           reclassify(err);
         }
         if (result instanceof Promise) {
-          return result.then((r) => (prop === "startTransaction" && r && typeof r === "object" ? wrap(r) : r), reclassify);
+          return result.then((r) => (prop === "startTransaction" && r && typeof r === "object" ? wrap(r, onStatement) : r), reclassify);
         }
         return result;
       };
@@ -69,9 +77,10 @@ function wrap<T extends object>(target: T): T {
   });
 }
 
-export function pgliteAdapter(lite: PGlite) {
+/** `onStatement` is called for every SQL statement, for the statement counters. */
+export function pgliteAdapter(lite: PGlite, onStatement: () => void = () => undefined) {
   const factory = new PrismaPGlite(lite);
   return Object.assign(Object.create(Object.getPrototypeOf(factory)), factory, {
-    connect: async () => wrap(await factory.connect()),
+    connect: async () => wrap(await factory.connect(), onStatement),
   }) as PrismaPGlite;
 }

@@ -37,13 +37,13 @@ describe.runIf(ENGINE === "postgres")("database faults (postgres)", () => {
   });
 
   const query = () =>
-    app.api
-      .fetch("http://tandem.test/graphql", {
+    Promise.resolve(
+      app.api.fetch("http://tandem.test/graphql", {
         method: "POST",
         headers: { "content-type": "application/json", ...app.as(key) },
         body: JSON.stringify({ query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id: ticketId } }),
-      })
-      .then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+      }),
+    ).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
 
   it("answers every request of a burst while its connections are terminated, and recovers", async () => {
     const burst = Array.from({ length: 60 }, (_, i) =>

@@ -74,13 +74,13 @@ describe(`persisted operations (${ENGINE})`, () => {
   });
 
   const send = (body: object) =>
-    app.api
-      .fetch("http://tandem.test/graphql", {
+    Promise.resolve(
+      app.api.fetch("http://tandem.test/graphql", {
         method: "POST",
         headers: { "content-type": "application/json", ...app.as(key) },
         body: JSON.stringify(body),
-      })
-      .then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+      }),
+    ).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
 
   it("runs a registered operation by hash or by its exact text", async () => {
     const byHash = await send({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(known) } } });
