@@ -4,6 +4,8 @@ import "./errors.js";
 import "./enums.js";
 import "./tenant.js";
 import "./operator.js";
+import "./api-key.js";
+import "./membership.js";
 import "./contact.js";
 import "./ticket.js";
 import "./message.js";

@@ -1,10 +1,11 @@
 import type { Role } from "../generated/prisma/index.js";
-import { RateLimitedError, UnauthenticatedError, ValidationError } from "../domain/errors.js";
+import { ConflictError, RateLimitedError, UnauthenticatedError, ValidationError } from "../domain/errors.js";
+import { MIN_PASSWORD_LENGTH } from "../tenants/directory.js";
 import type { ActiveTenant, OperatorIdentity } from "../tenants/auth.js";
-import { scopeName } from "../tenants/permissions.js";
 import type { Services } from "../services.js";
 import { builder } from "./builder.js";
 import { RoleEnum } from "./enums.js";
+import { ApiKeyRef, type ApiKeyView } from "./api-key.js";
 import { TenantRef } from "./tenant.js";
 
 export const OperatorRef = builder.objectRef<OperatorIdentity>("Operator").implement({
@@ -17,24 +18,11 @@ export const OperatorRef = builder.objectRef<OperatorIdentity>("Operator").imple
   }),
 });
 
-const MembershipRef = builder.objectRef<{ tenant: ActiveTenant; role: Role }>("Membership").implement({
+export const MembershipRef = builder.objectRef<{ tenant: ActiveTenant; role: Role }>("Membership").implement({
   description: "An operator's role in one tenant.",
   fields: (t) => ({
     tenant: t.field({ type: TenantRef, resolve: (m) => m.tenant }),
     role: t.field({ type: RoleEnum, resolve: (m) => m.role }),
-  }),
-});
-
-type ApiKeyView = { id: string; name: string; prefix: string; scopes: string[]; expiresAt: Date | null };
-
-const ApiKeyRef = builder.objectRef<ApiKeyView>("ApiKey").implement({
-  description: "A partner app's credential for one tenant. The secret is never shown again after creation.",
-  fields: (t) => ({
-    id: t.exposeID("id"),
-    name: t.exposeString("name"),
-    prefix: t.exposeString("prefix", { description: "The first characters of the secret, to tell keys apart." }),
-    scopes: t.exposeStringList("scopes", { description: "e.g. front:read, back:write" }),
-    expiresAt: t.expose("expiresAt", { type: "DateTime", nullable: true }),
   }),
 });
 
@@ -69,7 +57,7 @@ builder.queryField("me", (t) =>
         const k = caller.apiKey;
         return {
           operator: null,
-          apiKey: { id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes.map(scopeName), expiresAt: k.expiresAt },
+          apiKey: { id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes, expiresAt: k.expiresAt },
           memberships: [],
           tenant: caller.tenant,
           role: null,
@@ -148,3 +136,26 @@ async function throttledLogin(services: Services, ip: string, email: string, pas
     throw err;
   }
 }
+
+const CreateOperatorInput = builder.inputType("CreateOperatorInput", {
+  fields: (t) => ({
+    email: t.string({ required: true }),
+    name: t.string({ required: true }),
+    password: t.string({ required: true, description: `At least ${MIN_PASSWORD_LENGTH} characters.` }),
+    isBpoAdmin: t.boolean({ required: false }),
+  }),
+});
+
+builder.mutationField("createOperator", (t) =>
+  t.field({
+    type: OperatorRef,
+    description: "Creates an operator (BPO administrators only). Give them roles with `addMember`.",
+    authScopes: { bpoAdmin: true },
+    errors: { types: [ValidationError, ConflictError] },
+    args: { input: t.arg({ type: CreateOperatorInput, required: true }) },
+    resolve: async (_root, { input }, { services }) => {
+      const op = await services.directory.createOperator({ ...input, isBpoAdmin: input.isBpoAdmin ?? false });
+      return { id: op.id, email: op.email, name: op.name, isBpoAdmin: op.isBpoAdmin };
+    },
+  }),
+);

@@ -1,4 +1,5 @@
-import type { ActiveTenant } from "../tenants/auth.js";
+import { activeTenant, type ActiveTenant } from "../tenants/auth.js";
+import { ConflictError, ValidationError } from "../domain/errors.js";
 import { builder } from "./builder.js";
 import type { ApiContext } from "./context.js";
 import { PriorityEnum } from "./enums.js";
@@ -45,5 +46,28 @@ builder.queryField("tenant", (t) =>
     description: "The active tenant: the API key's, or the one chosen with the X-Tenant header.",
     authScopes: { tenant: true },
     resolve: (_root, _args, ctx) => ctx.tenant!,
+  }),
+);
+
+const CreateTenantInput = builder.inputType("CreateTenantInput", {
+  fields: (t) => ({
+    slug: t.string({ required: true, description: "Lowercase letters, digits and dashes; used in X-Tenant." }),
+    name: t.string({ required: true }),
+    locale: t.string({ required: false, description: "e.g. en, de, pt-BR (default en)" }),
+    timeZone: t.string({ required: false, description: "IANA time zone (default UTC)" }),
+  }),
+});
+
+builder.mutationField("createTenant", (t) =>
+  t.field({
+    type: TenantRef,
+    description: "Creates a client tenant (BPO administrators only).",
+    authScopes: { bpoAdmin: true },
+    errors: { types: [ValidationError, ConflictError] },
+    args: { input: t.arg({ type: CreateTenantInput, required: true }) },
+    resolve: async (_root, { input }, { services }) => {
+      const settings = { ...(input.locale ? { locale: input.locale } : {}), ...(input.timeZone ? { timeZone: input.timeZone } : {}) };
+      return activeTenant(await services.directory.createTenant({ slug: input.slug, name: input.name, settings }));
+    },
   }),
 );

@@ -21,7 +21,7 @@ const DEMO_TENANTS = [
 
 /** Seeds only an empty database: a second start creates nothing new. */
 export async function seedDemoIfEmpty(services: Services): Promise<DemoCredentials | null> {
-  if ((await services.database.prisma.tenant.count()) > 0) return null;
+  if (await services.directory.hasTenants()) return null;
   return seedDemo(services);
 }
 

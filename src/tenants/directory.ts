@@ -57,6 +57,10 @@ export class Directory {
     }
   }
 
+  async hasTenants(): Promise<boolean> {
+    return (await this.root.tenant.count()) > 0;
+  }
+
   listTenants(): Promise<Tenant[]> {
     return this.root.tenant.findMany({ orderBy: { slug: "asc" } });
   }
