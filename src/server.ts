@@ -43,7 +43,7 @@ function useIntrospectionDisabled(): Plugin {
 export function createApi(services: Services) {
   const { config, logger } = services;
   const plugins: Plugin<any>[] = [
-    useRequestId(),
+    useRequestId(logger),
     useProcessMetrics(services.database.stats),
     useBodyLimit(config.maxBodyBytes),
     useCsrfPrevention(),

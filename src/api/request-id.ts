@@ -3,6 +3,7 @@
 // context (and so in audit events), and attached to masked errors and their logs.
 import { randomUUID } from "node:crypto";
 import type { Plugin } from "graphql-yoga";
+import type { Logger } from "../logger.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const ids = new WeakMap<Request, string>();
@@ -17,10 +18,26 @@ export function requestIdOf(request: Request): string {
   return id;
 }
 
-export function useRequestId(): Plugin {
+/** Sets X-Request-Id on every response and writes one access-log line per request (at debug for probes). */
+export function useRequestId(logger: Logger): Plugin {
+  const started = new WeakMap<Request, number>();
   return {
+    onRequest({ request }) {
+      started.set(request, performance.now());
+    },
     onResponse({ request, response }) {
-      response.headers.set("x-request-id", requestIdOf(request));
+      const requestId = requestIdOf(request);
+      response.headers.set("x-request-id", requestId);
+      const path = new URL(request.url).pathname;
+      const line = {
+        requestId,
+        method: request.method,
+        path,
+        status: response.status,
+        ms: Math.round((performance.now() - (started.get(request) ?? performance.now())) * 10) / 10,
+      };
+      if (path === "/healthz" || path === "/readyz" || path === "/metrics") logger.debug(line, "request");
+      else logger.info(line, "request");
     },
   };
 }
