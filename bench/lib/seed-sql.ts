@@ -159,7 +159,7 @@ export function seedStatements(shape: SeedShape): { label: string; sql: string }
         CROSS JOIN LATERAL (VALUES
           ('CSAT', (ARRAY[5,5,4,4,4,3,2,1,5,4])[1 + k.number % 10], k.number % 5 <> 4),
           ('NPS', (k.number * 3) % 11, k.number % 5 = 0),
-          ('CES', 1 + (k.number * 5) % 7, k.number % 7 = 0)) f(kind, score, wanted)
+          ('CES', 1 + ((k.number / 7) * 5) % 7, k.number % 7 = 0)) f(kind, score, wanted)
         WHERE k."tenantId" IN (${tenantIds}) AND k."resolvedAt" IS NOT NULL AND f.wanted`,
     },
     {

@@ -1,0 +1,90 @@
+// Drives one server with autocannon and reads its counters before and after.
+import autocannon from "autocannon";
+import type { ChildServer } from "./processes.js";
+
+export interface Workload {
+  headers: Record<string, string>;
+  /** The body of the i-th request (GraphQL JSON). */
+  body(i: number): string;
+  /** What a correct answer looks like: false counts as an error even with HTTP 200. */
+  ok(body: string): boolean;
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationSec: number;
+  warmupSec: number;
+}
+
+export interface Measurement {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+  /** The first unexpected answer, for the log. */
+  firstError?: string;
+  sqlPerRequest: number | null;
+  peakRssBytes: number;
+}
+
+interface Counters {
+  statements: number;
+  requests: number;
+}
+
+async function drive(url: string, work: Workload, connections: number, durationSec: number) {
+  let i = 0;
+  let bad = 0;
+  let firstError: string | undefined;
+  const result = await autocannon({
+    url: url + "/graphql",
+    connections,
+    duration: durationSec,
+    timeout: 30,
+    requests: [
+      {
+        method: "POST",
+        path: "/graphql",
+        headers: { "content-type": "application/json", ...work.headers },
+        setupRequest: (req) => ({ ...req, body: work.body(i++) }),
+        onResponse: (status, body) => {
+          if (status >= 200 && status < 300 && !work.ok(body)) {
+            bad++;
+            firstError ??= body.slice(0, 500);
+          } else if (status >= 300) {
+            firstError ??= `HTTP ${status}: ${body.slice(0, 500)}`;
+          }
+        },
+      },
+    ],
+  });
+  return { result, bad, firstError };
+}
+
+export async function readCounters(server: ChildServer, prefix: string): Promise<Counters> {
+  const text = await (await fetch(server.url + "/metrics")).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\d+)`, "m").exec(text)?.[1] ?? NaN);
+  return { statements: value(`${prefix}_sql_statements_total`), requests: value(`${prefix}_graphql_requests_total`) };
+}
+
+/** Warm-up (not measured), then the measured run with counters and peak memory around it. */
+export async function measure(server: ChildServer, metricPrefix: string, work: Workload, options: LoadOptions): Promise<Measurement> {
+  if (options.warmupSec > 0) await drive(server.url, work, options.connections, options.warmupSec);
+  const before = await readCounters(server, metricPrefix);
+  server.memory.start();
+  const { result, bad, firstError } = await drive(server.url, work, options.connections, options.durationSec);
+  const peakRssBytes = server.memory.stop();
+  const after = await readCounters(server, metricPrefix);
+  const requests = after.requests - before.requests;
+  return {
+    requestsPerSec: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx + bad,
+    firstError,
+    sqlPerRequest: requests > 0 ? (after.statements - before.statements) / requests : null,
+    peakRssBytes,
+  };
+}

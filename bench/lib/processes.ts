@@ -1,0 +1,155 @@
+// Child processes under test: Tandem (`node --import tsx src/main.ts`) and the
+// PostGraphile peer. Every child is registered so it is stopped when the
+// benchmark ends, fails, or is interrupted — nothing keeps running afterwards.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { ROOT_DIR, log, sleep } from "./util.js";
+
+const children = new Set<ChildProcess>();
+let hooksInstalled = false;
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  // Last resort: a synchronous kill when the benchmark process exits for any reason.
+  process.on("exit", () => {
+    for (const child of children) child.kill("SIGKILL");
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      log(`${signal}: stopping child processes`);
+      void stopAll().finally(() => process.exit(130));
+    });
+  }
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => stopChild(c)));
+}
+
+async function stopChild(child: ChildProcess, graceMs = 8_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    children.delete(child);
+    return;
+  }
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+  children.delete(child);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ChildServer {
+  name: string;
+  pid: number;
+  url: string;
+  /** The last lines the process wrote, for error messages. */
+  output(): string;
+  memory: MemoryProbe;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  name: string;
+  script: string;
+  env: Record<string, string>;
+  /** A path that answers 200 once the server can take load. */
+  readyPath: string;
+  timeoutMs?: number;
+}
+
+export async function startServer(options: StartOptions): Promise<ChildServer> {
+  installHooks();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...options.env };
+  const child = spawn(process.execPath, ["--import", "tsx", options.script], { cwd: ROOT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    if (lines.length > 60) lines.splice(0, lines.length - 60);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const url = `http://127.0.0.1:${port}`;
+  const server: ChildServer = {
+    name: options.name,
+    pid: child.pid!,
+    url,
+    output: () => lines.join("\n"),
+    memory: new MemoryProbe(child.pid!),
+    stop: () => stopChild(child),
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      children.delete(child);
+      throw new Error(`${options.name} exited during start-up (code ${child.exitCode}):\n${server.output()}`);
+    }
+    try {
+      const res = await fetch(url + options.readyPath);
+      if (res.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  await server.stop();
+  throw new Error(`${options.name} was not ready after ${options.timeoutMs ?? 120_000} ms:\n${server.output()}`);
+}
+
+/**
+ * Peak resident memory of a process, from the kernel: VmHWM is the high-water
+ * mark, and writing 5 to clear_refs resets it, so each scenario gets its own peak.
+ * A 250 ms VmRSS sampler backs it up where clear_refs is not allowed.
+ */
+export class MemoryProbe {
+  private sampled = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private canReset = true;
+
+  constructor(private readonly pid: number) {}
+
+  start(): void {
+    try {
+      writeFileSync(`/proc/${this.pid}/clear_refs`, "5");
+    } catch {
+      this.canReset = false;
+    }
+    this.sampled = this.read("VmRSS");
+    this.timer = setInterval(() => {
+      this.sampled = Math.max(this.sampled, this.read("VmRSS"));
+    }, 250);
+  }
+
+  /** Peak RSS in bytes since start(). */
+  stop(): number {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const hwm = this.canReset ? this.read("VmHWM") : 0;
+    return Math.max(hwm, this.sampled);
+  }
+
+  private read(field: "VmRSS" | "VmHWM"): number {
+    try {
+      const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${this.pid}/status`, "utf8"));
+      return match ? Number(match[1]) * 1024 : 0;
+    } catch {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,280 @@
+// `npm run bench`: seeds (or reuses) the datasets, starts Tandem as a real HTTP
+// server in a child process, drives it with autocannon, does the same for the
+// PostGraphile peer, and prints one table (also written to bench/results/).
+// Flags are documented in bench/README.md and by `npm run bench -- --help`.
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { DATASETS, PG_ADMIN_URL, ensureDataset, type Dataset } from "./lib/datasets.js";
+import { measure, type LoadOptions } from "./lib/load.js";
+import { startServer, stopAll, type ChildServer } from "./lib/processes.js";
+import { formatTable, writeResults, type Row } from "./lib/report.js";
+import { POSTGRAPHILE_SCENARIOS, TANDEM_SCENARIOS, unavailableReason, type Scenario, type ScenarioContext } from "./lib/scenarios.js";
+import { ROOT_DIR, log } from "./lib/util.js";
+
+const HELP = `npm run bench -- [options]
+  --quick               3 s per scenario, 1 s warm-up; skips the scale run unless --scale is given
+  --engine <e>          postgres | pglite | all (default all)
+  --scenarios <list>    e.g. 1,2 (default: every scenario the API has)
+  --scale / --no-scale  scenario 1 at 10k and 500k total tickets (default on, off with --quick)
+  --no-peer             skip PostGraphile
+  --no-bot              skip the bot run
+  --duration <s>        seconds per scenario (default 10)
+  --warmup <s>          unmeasured seconds before each scenario (default 3)
+  --connections <n>     concurrent connections (default 20)
+  --reseed              drop and seed the datasets again
+Environment: BENCH_PG_URL (default ${PG_ADMIN_URL}) — a superuser URL; the benchmark creates tandem_bench* databases.`;
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      engine: { type: "string", default: "all" },
+      scenarios: { type: "string" },
+      scale: { type: "boolean" },
+      "no-scale": { type: "boolean", default: false },
+      "no-peer": { type: "boolean", default: false },
+      "no-bot": { type: "boolean", default: false },
+      duration: { type: "string" },
+      warmup: { type: "string" },
+      connections: { type: "string" },
+      reseed: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP + "\n");
+    process.exit(0);
+  }
+  if (!["postgres", "pglite", "all"].includes(values.engine!)) throw new Error(`--engine must be postgres, pglite or all`);
+  const quick = values.quick!;
+  const load: LoadOptions = {
+    durationSec: Number(values.duration ?? (quick ? 3 : 10)),
+    warmupSec: Number(values.warmup ?? (quick ? 1 : 3)),
+    connections: Number(values.connections ?? 20),
+  };
+  return {
+    quick,
+    load,
+    engines: values.engine === "all" ? (["postgres", "pglite"] as const) : ([values.engine] as ("postgres" | "pglite")[]),
+    scenarios: values.scenarios ? new Set(values.scenarios.split(",").map((s) => s.trim())) : null,
+    scale: values["no-scale"] ? false : (values.scale ?? !quick),
+    peer: !values["no-peer"],
+    bot: !values["no-bot"],
+    reseed: values.reseed!,
+  };
+}
+
+type Options = ReturnType<typeof parseOptions>;
+
+const AUTH_SECRET = randomBytes(32).toString("hex");
+const HUGE = "1000000000";
+
+function startTandem(ds: Dataset): Promise<ChildServer> {
+  return startServer({
+    name: `Tandem (${ds.spec.engine})`,
+    script: "src/main.ts",
+    readyPath: "/readyz",
+    env: {
+      DATABASE_URL: ds.env.DATABASE_URL ?? "",
+      ...(ds.env.DATA_DIR ? { DATA_DIR: ds.env.DATA_DIR } : {}),
+      NODE_ENV: "production",
+      AUTH_SECRET,
+      DEMO_SEED: "false",
+      LOG_LEVEL: "warn",
+      REDIS_URL: "",
+      // The limiter must not refuse the load: one key sends thousands of requests a second.
+      RATE_LIMIT_PER_MINUTE: HUGE,
+      RATE_LIMIT_IP_PER_MINUTE: HUGE,
+      LOGIN_ATTEMPTS_PER_15_MINUTES: "1000",
+    },
+  });
+}
+
+function startPostGraphile(ds: Dataset): Promise<ChildServer> {
+  return startServer({
+    name: "PostGraphile",
+    script: "bench/postgraphile-server.ts",
+    readyPath: "/readyz",
+    env: { DATABASE_URL: ds.url!, NODE_ENV: "production" },
+  });
+}
+
+const LOGIN = `mutation Login($email: String!, $password: String!) {
+  login(input: { email: $email, password: $password }) {
+    __typename
+    ... on LoginSuccess { data { token } }
+    ... on Error { message }
+  }
+}`;
+
+async function login(server: ChildServer, ds: Dataset): Promise<string> {
+  const res = await fetch(server.url + "/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: LOGIN, variables: { email: ds.operator.email, password: ds.operator.password } }),
+  });
+  const json = (await res.json()) as { data?: { login?: { data?: { token?: string }; message?: string } } };
+  const token = json.data?.login?.data?.token;
+  if (!token) throw new Error(`Operator login failed: ${JSON.stringify(json)}`);
+  return token;
+}
+
+function wanted(options: Options, scenario: Scenario): boolean {
+  return !options.scenarios || options.scenarios.has(scenario.id);
+}
+
+async function runScenario(
+  server: ChildServer,
+  scenario: Scenario,
+  ctx: ScenarioContext,
+  options: Options,
+  section: Row["section"],
+): Promise<Row> {
+  const ds = ctx.dataset;
+  const isPeer = scenario.server === "postgraphile";
+  log(`${isPeer ? "PostGraphile" : "Tandem"} ${ds.spec.engine} scenario ${scenario.id} (${scenario.title}) on ${ds.spec.name} …`);
+  const m = await measure(server, isPeer ? "postgraphile" : "tandem", scenario.workload(ctx), options.load);
+  if (m.firstError) log(`  first error: ${m.firstError}`);
+  log(`  ${m.requestsPerSec.toFixed(0)} req/s, p99 ${m.p99Ms} ms, ${m.errors} errors, ${m.sqlPerRequest?.toFixed(1)} SQL/req`);
+  return {
+    section,
+    scenario: scenario.id,
+    title: scenario.title,
+    engine: ds.spec.engine,
+    server: isPeer ? "PostGraphile 4.14.1" : "Tandem",
+    dataset: ds.spec.name,
+    tickets: ds.counts.tickets,
+    requestsPerSec: m.requestsPerSec,
+    p50Ms: m.p50Ms,
+    p99Ms: m.p99Ms,
+    requests: m.requests,
+    errors: m.errors,
+    sqlPerRequest: m.sqlPerRequest,
+    peakRssMb: m.peakRssBytes / 1024 / 1024,
+    firstError: m.firstError,
+  };
+}
+
+async function runTandem(ds: Dataset, scenarios: Scenario[], options: Options, section: Row["section"]): Promise<Row[]> {
+  const rows: Row[] = [];
+  const server = await startTandem(ds);
+  try {
+    const ctx: ScenarioContext = { dataset: ds };
+    if (scenarios.some((s) => s.id === "5")) ctx.operatorToken = await login(server, ds);
+    for (const scenario of scenarios) rows.push(await runScenario(server, scenario, ctx, options, section));
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+async function runPeer(ds: Dataset, options: Options): Promise<Row[]> {
+  const rows: Row[] = [];
+  const server = await startPostGraphile(ds);
+  try {
+    for (const scenario of POSTGRAPHILE_SCENARIOS.filter((s) => wanted(options, s))) {
+      rows.push(await runScenario(server, scenario, { dataset: ds }, options, "peer"));
+    }
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+async function machine() {
+  let postgres = "unreachable";
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    postgres = (await client.query("SHOW server_version")).rows[0].server_version;
+  } catch {
+    // reported as unreachable
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const pkg = (name: string) => JSON.parse(readFileSync(path.join(ROOT_DIR, "node_modules", name, "package.json"), "utf8")).version as string;
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    postgres,
+    pglite: pkg("@electric-sql/pglite"),
+    prisma: pkg("@prisma/client"),
+    loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const startedAt = new Date();
+  const env = await machine();
+  log(`machine: ${env.cpus} CPUs, ${env.memoryGb} GB, Node ${env.node}, PostgreSQL ${env.postgres}, load ${env.loadAverageAtStart.join(" ")}`);
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const datasets: Record<string, unknown> = {};
+  const remember = (ds: Dataset) => {
+    datasets[ds.spec.name] = { engine: ds.spec.engine, ...ds.counts, ticketsPerTenant: ds.spec.shape.ticketsPerTenant, reused: ds.reused, seedSeconds: ds.seedSeconds };
+  };
+
+  const available: Scenario[] = [];
+  for (const s of TANDEM_SCENARIOS.filter((s) => wanted(options, s))) {
+    const reason = unavailableReason(s);
+    if (reason) notes.push(`Scenario ${s.id} (${s.title}) skipped: schema.graphql does not have it yet (${reason}).`);
+    else available.push(s);
+  }
+
+  for (const engine of options.engines) {
+    const ds = await ensureDataset(DATASETS[engine], { reseed: options.reseed });
+    remember(ds);
+    rows.push(...(await runTandem(ds, available, options, "main")));
+    if (engine === "postgres" && options.peer) rows.push(...(await runPeer(ds, options)));
+  }
+
+  const first = available.find((s) => s.id === "1");
+  if (options.scale && first) {
+    for (const spec of [DATASETS.scale10k, DATASETS.scale500k]) {
+      const ds = await ensureDataset(spec, { reseed: options.reseed });
+      remember(ds);
+      rows.push(...(await runTandem(ds, [first], options, "scale")));
+    }
+  } else if (options.scale) {
+    notes.push("Scale run skipped: scenario 1 is not in the API yet.");
+  }
+
+  if (options.bot) notes.push("Bot run not included: the Telegram bot (src/bot/) has not landed yet.");
+
+  const ratios = peerRatios(rows);
+  const report = { startedAt: startedAt.toISOString(), machine: env, options, datasets, rows, ratios, notes };
+  const { file } = writeResults(report, startedAt);
+  process.stdout.write("\n" + formatTable(rows) + "\n\n");
+  for (const r of ratios) {
+    process.stdout.write(
+      `Tandem / PostGraphile throughput, scenario ${r.scenario}: ${r.ratio.toFixed(2)}× (${r.tandem.toFixed(0)} vs ${r.postgraphile.toFixed(0)} req/s)\n`,
+    );
+  }
+  for (const n of notes) process.stdout.write(`Note: ${n}\n`);
+  process.stdout.write(`Datasets: ${Object.entries(datasets).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join("; ")}\n`);
+  process.stdout.write(`Results: ${path.relative(process.cwd(), file)} (and bench/results/latest.json)\n`);
+}
+
+function peerRatios(rows: Row[]) {
+  const out: { scenario: string; tandem: number; postgraphile: number; ratio: number }[] = [];
+  for (const peer of rows.filter((r) => r.section === "peer")) {
+    const ours = rows.find((r) => r.section === "main" && r.engine === "postgres" && r.scenario === peer.scenario);
+    if (ours) out.push({ scenario: peer.scenario, tandem: ours.requestsPerSec, postgraphile: peer.requestsPerSec, ratio: ours.requestsPerSec / peer.requestsPerSec });
+  }
+  return out;
+}
+
+main()
+  .catch((err) => {
+    log(`failed: ${(err as Error).stack ?? err}`);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAll());
