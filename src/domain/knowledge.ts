@@ -1,0 +1,63 @@
+// The knowledge base the front desk answers from.
+import type { KnowledgeArticle, Prisma } from "../generated/prisma/index.js";
+import { recordAudit } from "./audit.js";
+import type { TenantDeps } from "./deps.js";
+import { must, tags as checkTags, text } from "./input.js";
+
+export interface ArticleInput {
+  title: string;
+  body: string;
+  tags?: string[] | null;
+  published?: boolean | null;
+}
+
+function articleData(input: Partial<ArticleInput>) {
+  return {
+    ...(input.title !== undefined ? { title: text("title", input.title, 200) } : {}),
+    ...(input.body !== undefined ? { body: text("body", input.body, 50_000) } : {}),
+    ...(input.tags ? { tags: checkTags("tags", input.tags) } : {}),
+    ...(input.published !== undefined && input.published !== null ? { published: input.published } : {}),
+  };
+}
+
+export function createArticle(deps: TenantDeps, input: ArticleInput): Promise<KnowledgeArticle> {
+  const data = articleData(input);
+  const tenantId = deps.tenant.id;
+  return deps.scope.tx(async (tx) => {
+    const article = await tx.knowledgeArticle.create({ data: { ...data, title: data.title!, body: data.body!, tenantId } });
+    await recordAudit(tx, tenantId, deps.actor, { action: "article.created", entityType: "KnowledgeArticle", entityId: article.id, after: article });
+    return article;
+  });
+}
+
+export function updateArticle(deps: TenantDeps, id: string, input: Partial<ArticleInput>): Promise<KnowledgeArticle> {
+  const data = articleData(input);
+  const tenantId = deps.tenant.id;
+  return deps.scope.tx(async (tx) => {
+    const before = must(await tx.knowledgeArticle.findFirst({ where: { id } }), "Knowledge article", id);
+    const after = await tx.knowledgeArticle.update({ where: { tenantId_id: { tenantId, id } }, data });
+    const action = input.published === undefined || input.published === before.published ? "article.updated" : input.published ? "article.published" : "article.unpublished";
+    await recordAudit(tx, tenantId, deps.actor, { action, entityType: "KnowledgeArticle", entityId: id, before, after });
+    return after;
+  });
+}
+
+export function deleteArticle(deps: TenantDeps, id: string): Promise<KnowledgeArticle> {
+  const tenantId = deps.tenant.id;
+  return deps.scope.tx(async (tx) => {
+    const before = must(await tx.knowledgeArticle.findFirst({ where: { id } }), "Knowledge article", id);
+    await tx.knowledgeArticle.delete({ where: { tenantId_id: { tenantId, id } } });
+    await recordAudit(tx, tenantId, deps.actor, { action: "article.deleted", entityType: "KnowledgeArticle", entityId: id, before });
+    return before;
+  });
+}
+
+/** Words of a search: every word must appear in the title, body or tags (case-insensitive). */
+export function articleSearchWhere(search: string | null | undefined): Prisma.KnowledgeArticleWhereInput {
+  const words = (search ?? "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1).slice(0, 10);
+  return {
+    AND: words.map((w) => ({
+      OR: [{ title: { contains: w, mode: "insensitive" } }, { body: { contains: w, mode: "insensitive" } }, { tags: { has: w } }],
+    })),
+  };
+}
