@@ -99,7 +99,7 @@ export function changeStatus(deps: TenantDeps, id: string, status: TicketStatus)
     if (!TRANSITIONS[t.status].includes(status)) {
       throw new ValidationError(
         "status",
-        `A ${t.status} ticket cannot become ${status}; allowed: ${TRANSITIONS[t.status].join(", ")}.`,
+        `A ticket in status ${t.status} cannot become ${status}; from ${t.status} it can become ${TRANSITIONS[t.status].join(" or ")}.`,
       );
     }
     const now = new Date();

@@ -44,8 +44,10 @@ export const builder = new SchemaBuilder<{
   prisma: {
     // The tenant-scoped client: RLS filters every query Pothos plans.
     client: (ctx) => {
-      if (!ctx.scope) throw new MissingTenantError();
-      return ctx.scope.db as unknown as PrismaClient;
+      // The operator queue reads across the operator's front-office tenants through its own scope.
+      const scope = ctx.queueScope ?? ctx.scope;
+      if (!scope) throw new MissingTenantError();
+      return scope.db as unknown as PrismaClient;
     },
     dmmf: getDatamodel(),
     exposeDescriptions: true,
@@ -65,7 +67,7 @@ export const builder = new SchemaBuilder<{
 });
 
 /** Global ids are base64 of `Type:id`; anything else is a client mistake, said plainly. */
-function decodeGlobalId(globalId: string): { typename: string; id: string } {
+export function decodeGlobalId(globalId: string): { typename: string; id: string } {
   const decoded = Buffer.from(globalId, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   const canonical = Buffer.from(decoded).toString("base64").replace(/=+$/, "");
@@ -124,3 +126,4 @@ builder.scalarType("JSON", {
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});

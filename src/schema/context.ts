@@ -15,6 +15,9 @@ export interface ApiContext {
   /** Tenant-scoped database access; null without an active tenant. */
   scope: TenantScope | null;
   permissions: Set<Permission>;
+  /** Set by the operator queue: the membership-checked tenants it reads across. */
+  queueScope?: TenantScope;
+  queueTenantIds?: readonly string[];
   actor: Actor;
   services: Services;
 }

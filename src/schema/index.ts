@@ -15,5 +15,8 @@ import "./record.js";
 import "./compliance-check.js";
 import "./settlement.js";
 import "./audit-event.js";
+import "./metrics.js";
+import "./queue.js";
+import "./ticket-events.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

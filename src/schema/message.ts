@@ -1,11 +1,12 @@
 import { builder } from "./builder.js";
 import { MessageAuthorEnum } from "./enums.js";
 import { tenantNode } from "./tenant-node.js";
+import { frontReadable } from "./ticket.js";
 
 export const MessageRef = builder.prismaNode("Message", {
   ...tenantNode,
   description: "One entry of a ticket's thread. Internal notes are never sent to the customer.",
-  authScopes: { can: "front:read" },
+  authScopes: frontReadable,
   fields: (t) => ({
     author: t.expose("author", { type: MessageAuthorEnum }),
     body: t.exposeString("body"),

@@ -1,11 +1,48 @@
+import type { Prisma, Ticket } from "../generated/prisma/index.js";
+import { addMessage } from "../domain/messages.js";
+import { assignTicket, changeStatus, openTicket, requestHuman, setPriority, setTicketTags } from "../domain/tickets.js";
 import { builder } from "./builder.js";
+import type { ApiContext } from "./context.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum } from "./enums.js";
+import { MUTATION_ERRORS } from "./errors.js";
+import { checkPage, idOf, tenantDeps } from "./inputs.js";
+import { operatorLoader } from "./loaders.js";
+import { OperatorRef } from "./operator.js";
+import { TenantRef } from "./tenant.js";
 import { tenantNode } from "./tenant-node.js";
+
+/** Front-office types are readable with front:read, or through the membership-checked operator queue. */
+export function frontReadable(row: { tenantId: string }, ctx: ApiContext) {
+  return ctx.queueTenantIds?.includes(row.tenantId) ? true : { can: "front:read" as const };
+}
+
+export function isSlaBreached(t: Ticket, now = new Date()): boolean {
+  const active = t.status === "OPEN" || t.status === "PENDING";
+  return (
+    t.firstResponseLate ||
+    t.resolutionLate ||
+    (active && !t.firstRespondedAt && !!t.firstResponseDueAt && t.firstResponseDueAt < now) ||
+    (active && !t.resolvedAt && !!t.resolutionDueAt && t.resolutionDueAt < now)
+  );
+}
+
+export function slaBreachedWhere(breached: boolean, now = new Date()): Prisma.TicketWhereInput {
+  const active = { status: { in: ["OPEN", "PENDING"] as ("OPEN" | "PENDING")[] } };
+  const where: Prisma.TicketWhereInput = {
+    OR: [
+      { firstResponseLate: true },
+      { resolutionLate: true },
+      { ...active, firstRespondedAt: null, firstResponseDueAt: { lt: now } },
+      { ...active, resolvedAt: null, resolutionDueAt: { lt: now } },
+    ],
+  };
+  return breached ? where : { NOT: where };
+}
 
 export const TicketRef = builder.prismaNode("Ticket", {
   ...tenantNode,
   description: "A case: a customer's request and its thread, numbered 1, 2, 3… within the tenant.",
-  authScopes: { can: "front:read" },
+  authScopes: frontReadable,
   fields: (t) => ({
     number: t.exposeInt("number"),
     subject: t.exposeString("subject"),
@@ -13,14 +50,242 @@ export const TicketRef = builder.prismaNode("Ticket", {
     priority: t.expose("priority", { type: PriorityEnum }),
     channel: t.expose("channel", { type: ChannelEnum }),
     tags: t.exposeStringList("tags"),
-    needsHuman: t.exposeBoolean("needsHuman"),
+    needsHuman: t.exposeBoolean("needsHuman", { description: "The customer asked for a person." }),
+    tenant: t.field({
+      type: TenantRef,
+      description: "The tenant the ticket belongs to (useful in the cross-tenant queue).",
+      resolve: (ticket, _args, ctx) =>
+        ctx.caller.kind === "apiKey"
+          ? ctx.caller.tenant
+          : ctx.caller.kind === "operator"
+            ? ctx.caller.memberships.find((m) => m.tenant.id === ticket.tenantId)!.tenant
+            : ctx.tenant!,
+    }),
     contact: t.relation("contact"),
+    assignee: t.field({
+      type: OperatorRef,
+      nullable: true,
+      resolve: (ticket, _args, ctx) => (ticket.assigneeId ? operatorLoader(ctx).load(`${ticket.tenantId}:${ticket.assigneeId}`) : null),
+    }),
+    messages: t.relatedConnection("messages", {
+      cursor: "tenantId_id",
+      totalCount: true,
+      description: "The thread, oldest first; `last: 3` gives the three latest.",
+      query: (args) => {
+        checkPage(args);
+        return { orderBy: [{ createdAt: "asc" }, { id: "asc" }] };
+      },
+    }),
     firstResponseDueAt: t.expose("firstResponseDueAt", { type: "DateTime", nullable: true }),
     resolutionDueAt: t.expose("resolutionDueAt", { type: "DateTime", nullable: true }),
     firstRespondedAt: t.expose("firstRespondedAt", { type: "DateTime", nullable: true }),
     resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true }),
     closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
+    slaBreached: t.boolean({
+      description: "A due time passed without the response or resolution, or it came late.",
+      resolve: (ticket) => isSlaBreached(ticket),
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),
 });
+
+// ---------------------------------------------------------------- queries
+
+const TicketOrderField = builder.enumType("TicketOrderField", { values: ["CREATED_AT", "UPDATED_AT", "PRIORITY", "DUE"] as const });
+const OrderDirection = builder.enumType("OrderDirection", { values: ["ASC", "DESC"] as const });
+
+export const TicketOrder = builder.inputType("TicketOrder", {
+  fields: (t) => ({
+    field: t.field({ type: TicketOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, required: false, defaultValue: "DESC" }),
+  }),
+});
+
+export const TicketFilter = builder.inputType("TicketFilter", {
+  fields: (t) => ({
+    status: t.field({ type: [TicketStatusEnum], required: false }),
+    priority: t.field({ type: [PriorityEnum], required: false }),
+    assigneeId: t.id({ required: false, description: "An operator id (from `members`)." }),
+    unassigned: t.boolean({ required: false }),
+    contactId: t.id({ required: false }),
+    tag: t.string({ required: false }),
+    search: t.string({ required: false, description: "Words in the subject or the thread." }),
+    createdAfter: t.field({ type: "DateTime", required: false }),
+    createdBefore: t.field({ type: "DateTime", required: false }),
+    slaBreached: t.boolean({ required: false }),
+    needsHuman: t.boolean({ required: false }),
+  }),
+});
+
+type Filter = typeof TicketFilter.$inferInput;
+type Order = typeof TicketOrder.$inferInput;
+
+export function ticketWhere(filter: Filter | null | undefined): Prisma.TicketWhereInput {
+  if (!filter) return {};
+  const and: Prisma.TicketWhereInput[] = [];
+  if (filter.status?.length) and.push({ status: { in: filter.status } });
+  if (filter.priority?.length) and.push({ priority: { in: filter.priority } });
+  if (filter.assigneeId) and.push({ assigneeId: String(filter.assigneeId) });
+  if (filter.unassigned !== null && filter.unassigned !== undefined) and.push({ assigneeId: filter.unassigned ? null : { not: null } });
+  if (filter.contactId) and.push({ contactId: idOf("filter.contactId", filter.contactId, "Contact") });
+  if (filter.tag) and.push({ tags: { has: filter.tag.trim().toLowerCase() } });
+  if (filter.createdAfter) and.push({ createdAt: { gte: filter.createdAfter } });
+  if (filter.createdBefore) and.push({ createdAt: { lt: filter.createdBefore } });
+  if (filter.slaBreached !== null && filter.slaBreached !== undefined) and.push(slaBreachedWhere(filter.slaBreached));
+  if (filter.needsHuman !== null && filter.needsHuman !== undefined) and.push({ needsHuman: filter.needsHuman });
+  const words = (filter.search ?? "").split(/\s+/).filter(Boolean).slice(0, 10);
+  for (const w of words) {
+    if (w.length > 100) continue;
+    and.push({ OR: [{ subject: { contains: w, mode: "insensitive" } }, { messages: { some: { body: { contains: w, mode: "insensitive" } } } }] });
+  }
+  return { AND: and };
+}
+
+export function ticketOrder(order: Order | null | undefined): Prisma.TicketOrderByWithRelationInput[] {
+  const dir = order?.direction === "ASC" ? "asc" : "desc";
+  const field = { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", PRIORITY: "priority", DUE: "resolutionDueAt" }[order?.field ?? "CREATED_AT"];
+  return [{ [field]: dir }, { id: dir }];
+}
+
+builder.queryField("tickets", (t) =>
+  t.prismaConnection(
+    {
+      type: "Ticket",
+      cursor: "tenantId_id",
+      authScopes: { can: "front:read" },
+      args: {
+        filter: t.arg({ type: TicketFilter, required: false }),
+        orderBy: t.arg({ type: TicketOrder, required: false }),
+      },
+      resolve: (query, _root, args, ctx) => {
+        checkPage(args);
+        return ctx.scope!.db.ticket.findMany({ ...query, where: ticketWhere(args.filter), orderBy: ticketOrder(args.orderBy) });
+      },
+      totalCount: (_conn, args, ctx) => checkPage(args) ?? ctx.scope!.db.ticket.count({ where: ticketWhere(args.filter) }),
+    },
+    {},
+    {},
+  ),
+);
+
+builder.queryField("ticketByNumber", (t) =>
+  t.prismaField({
+    type: "Ticket",
+    nullable: true,
+    authScopes: { can: "front:read" },
+    args: { number: t.arg.int({ required: true }) },
+    resolve: (query, _root, { number }, ctx) =>
+      ctx.scope!.db.ticket.findUnique({ ...query, where: { tenantId_number: { tenantId: ctx.tenant!.id, number } } }),
+  }),
+);
+
+// ---------------------------------------------------------------- mutations
+
+const writeTicket = { authScopes: { can: "front:write" as const }, errors: { types: MUTATION_ERRORS } };
+
+const CreateTicketInput = builder.inputType("CreateTicketInput", {
+  fields: (t) => ({
+    contactId: t.id({ required: true }),
+    subject: t.string({ required: true }),
+    body: t.string({ required: true, description: "The customer's first message." }),
+    priority: t.field({ type: PriorityEnum, required: false }),
+    channel: t.field({ type: ChannelEnum, required: false, defaultValue: "API" }),
+    tags: t.stringList({ required: false }),
+  }),
+});
+
+builder.mutationField("createTicket", (t) =>
+  t.field({
+    type: TicketRef,
+    ...writeTicket,
+    args: { input: t.arg({ type: CreateTicketInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      openTicket(tenantDeps(ctx), {
+        contactId: idOf("contactId", input.contactId, "Contact"),
+        subject: input.subject,
+        body: input.body,
+        priority: input.priority ?? undefined,
+        channel: input.channel ?? "API",
+        tags: input.tags ?? undefined,
+      }),
+  }),
+);
+
+const UpdateTicketInput = builder.inputType("UpdateTicketInput", {
+  description: "Only the fields given change. Status changes follow OPEN → PENDING → RESOLVED → CLOSED; RESOLVED and CLOSED reopen.",
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    status: t.field({ type: TicketStatusEnum, required: false }),
+    priority: t.field({ type: PriorityEnum, required: false }),
+    assigneeId: t.id({ required: false, description: "An operator id; null unassigns." }),
+    tags: t.stringList({ required: false }),
+  }),
+});
+
+builder.mutationField("updateTicket", (t) =>
+  t.field({
+    type: TicketRef,
+    ...writeTicket,
+    args: { input: t.arg({ type: UpdateTicketInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const deps = tenantDeps(ctx);
+      const id = idOf("id", input.id, "Ticket");
+      let ticket: Ticket | null = null;
+      if (input.priority) ticket = await setPriority(deps, id, input.priority);
+      if (input.assigneeId !== undefined) ticket = await assignTicket(deps, id, input.assigneeId === null ? null : String(input.assigneeId));
+      if (input.tags) ticket = await setTicketTags(deps, id, input.tags);
+      if (input.status) ticket = await changeStatus(deps, id, input.status);
+      return ticket ?? (await changeStatus(deps, id, (await deps.scope.db.ticket.findFirstOrThrow({ where: { id } })).status));
+    },
+  }),
+);
+
+builder.mutationField("requestHuman", (t) =>
+  t.field({
+    type: TicketRef,
+    ...writeTicket,
+    description: "Flags a ticket for a person (the bot does this when a customer asks).",
+    args: { input: t.arg({ type: builder.inputType("RequestHumanInput", { fields: (f) => ({ ticketId: f.id({ required: true }) }) }), required: true }) },
+    resolve: (_root, { input }, ctx) => requestHuman(tenantDeps(ctx), idOf("ticketId", input.ticketId, "Ticket")),
+  }),
+);
+
+const ReplyInput = builder.inputType("ReplyInput", {
+  fields: (t) => ({
+    ticketId: t.id({ required: true }),
+    body: t.string({ required: true }),
+    internal: t.boolean({ required: false, defaultValue: false, description: "An internal note: never sent to the customer." }),
+  }),
+});
+
+builder.mutationField("reply", (t) =>
+  t.prismaField({
+    type: "Message",
+    ...writeTicket,
+    description: "An operator's reply on a ticket. Public replies reach the customer's chat; the first one sets the first-response time.",
+    args: { input: t.arg({ type: ReplyInput, required: true }) },
+    resolve: (_query, _root, { input }, ctx) =>
+      addMessage(tenantDeps(ctx), {
+        ticketId: idOf("ticketId", input.ticketId, "Ticket"),
+        body: input.body,
+        author: "OPERATOR",
+        internal: input.internal ?? false,
+      }),
+  }),
+);
+
+const AddCustomerMessageInput = builder.inputType("AddCustomerMessageInput", {
+  fields: (t) => ({ ticketId: t.id({ required: true }), body: t.string({ required: true }) }),
+});
+
+builder.mutationField("addCustomerMessage", (t) =>
+  t.prismaField({
+    type: "Message",
+    ...writeTicket,
+    description: "Adds a message from the ticket's customer (for channels a partner app relays).",
+    args: { input: t.arg({ type: AddCustomerMessageInput, required: true }) },
+    resolve: (_query, _root, { input }, ctx) =>
+      addMessage(tenantDeps(ctx), { ticketId: idOf("ticketId", input.ticketId, "Ticket"), body: input.body, author: "CONTACT" }),
+  }),
+);
