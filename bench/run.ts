@@ -13,7 +13,7 @@ import { measure, type LoadOptions } from "./lib/load.js";
 import { startServer, stopAll, type ChildServer } from "./lib/processes.js";
 import { formatTable, writeResults, type Row } from "./lib/report.js";
 import { POSTGRAPHILE_SCENARIOS, TANDEM_SCENARIOS, unavailableReason, type Scenario, type ScenarioContext } from "./lib/scenarios.js";
-import { ROOT_DIR, log } from "./lib/util.js";
+import { BENCH_DIR, ROOT_DIR, log } from "./lib/util.js";
 
 const HELP = `npm run bench -- [options]
   --quick               3 s per scenario, 1 s warm-up; skips the scale run unless --scale is given
@@ -26,6 +26,7 @@ const HELP = `npm run bench -- [options]
   --warmup <s>          unmeasured seconds before each scenario (default 3)
   --connections <n>     concurrent connections (default 20)
   --reseed              drop and seed the datasets again
+  --profile             write a V8 CPU profile of each Tandem process to bench/.data/profiles/
 Environment: BENCH_PG_URL (default ${PG_ADMIN_URL}) — a superuser URL; the benchmark creates tandem_bench* databases.`;
 
 function parseOptions() {
@@ -42,6 +43,7 @@ function parseOptions() {
       warmup: { type: "string" },
       connections: { type: "string" },
       reseed: { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -66,6 +68,7 @@ function parseOptions() {
     peer: !values["no-peer"],
     bot: !values["no-bot"],
     reseed: values.reseed!,
+    profile: values.profile!,
   };
 }
 
@@ -74,11 +77,12 @@ type Options = ReturnType<typeof parseOptions>;
 const AUTH_SECRET = randomBytes(32).toString("hex");
 const HUGE = "1000000000";
 
-function startTandem(ds: Dataset): Promise<ChildServer> {
+function startTandem(ds: Dataset, options: Options): Promise<ChildServer> {
   return startServer({
     name: `Tandem (${ds.spec.engine})`,
     script: "src/main.ts",
     readyPath: "/readyz",
+    nodeArgs: options.profile ? ["--cpu-prof", "--cpu-prof-dir", path.join(BENCH_DIR, ".data", "profiles")] : [],
     env: {
       DATABASE_URL: ds.env.DATABASE_URL ?? "",
       ...(ds.env.DATA_DIR ? { DATA_DIR: ds.env.DATA_DIR } : {}),
@@ -162,7 +166,7 @@ async function runScenario(
 
 async function runTandem(ds: Dataset, scenarios: Scenario[], options: Options, section: Row["section"]): Promise<Row[]> {
   const rows: Row[] = [];
-  const server = await startTandem(ds);
+  const server = await startTandem(ds, options);
   try {
     const ctx: ScenarioContext = { dataset: ds };
     if (scenarios.some((s) => s.id === "5")) ctx.operatorToken = await login(server, ds);

@@ -16,7 +16,7 @@ import { BENCH_DIR, log } from "./util.js";
 import { seedStatements, type SeedShape } from "./seed-sql.js";
 
 /** Bump when the generated data changes shape: datasets with another version are re-seeded. */
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 
 export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -49,9 +49,10 @@ export interface Dataset {
   apiKeys: BenchTenant[];
   operator: { email: string; password: string; tenants: number };
   counts: { tenants: number; tickets: number; messages: number; contacts: number };
-  /** Ticket and contact ids of `tenant`, for node(id) and createTicket. */
+  /** Ticket ids of `tenant`, for node(id). */
   ticketIds: string[];
-  contactIds: string[];
+  /** Contact ids of the second tenant, which createTicket writes to. */
+  writeContactIds: string[];
   reused: boolean;
   seedSeconds: number;
 }
@@ -128,7 +129,8 @@ export async function ensureDataset(spec: DatasetSpec, options: { reseed?: boole
     }
     const tenant = marker.apiKeys[0]!;
     const ticketIds = await ids(database.sql, `SELECT id FROM "Ticket" WHERE "tenantId" = $1 AND number % 7 = 0 ORDER BY number LIMIT 250`, tenant.id);
-    const contactIds = await ids(database.sql, `SELECT id FROM "Contact" WHERE "tenantId" = $1 ORDER BY id LIMIT 100`, tenant.id);
+    const writer = marker.apiKeys[1] ?? tenant;
+    const writeContactIds = await ids(database.sql, `SELECT id FROM "Contact" WHERE "tenantId" = $1 ORDER BY id LIMIT 100`, writer.id);
     return {
       spec,
       env: target.env,
@@ -138,7 +140,7 @@ export async function ensureDataset(spec: DatasetSpec, options: { reseed?: boole
       operator: { ...marker.operator, tenants: Math.min(spec.queueTenants, spec.tenants) },
       counts: marker.counts,
       ticketIds,
-      contactIds,
+      writeContactIds,
       reused,
       seedSeconds: marker.seedSeconds,
     };

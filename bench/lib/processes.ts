@@ -35,7 +35,10 @@ async function stopChild(child: ChildProcess, graceMs = 8_000): Promise<void> {
   }
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  const timer = setTimeout(() => {
+    log(`process ${child.pid} did not exit within ${graceMs / 1000} s of SIGTERM: killing it`);
+    child.kill("SIGKILL");
+  }, graceMs);
   await exited;
   clearTimeout(timer);
   children.delete(child);
@@ -70,13 +73,15 @@ export interface StartOptions {
   /** A path that answers 200 once the server can take load. */
   readyPath: string;
   timeoutMs?: number;
+  /** Extra Node options, e.g. --cpu-prof. */
+  nodeArgs?: string[];
 }
 
 export async function startServer(options: StartOptions): Promise<ChildServer> {
   installHooks();
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...options.env };
-  const child = spawn(process.execPath, ["--import", "tsx", options.script], { cwd: ROOT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.script], { cwd: ROOT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {

@@ -98,14 +98,17 @@ export function seedStatements(shape: SeedShape): { label: string; sql: string }
       // Older tickets are mostly closed; the newest tenth is the open backlog.
       label: "tickets",
       sql: `INSERT INTO "Ticket" ("tenantId", id, number, subject, status, priority, channel, "contactId", "assigneeId", tags,
-          "needsHuman", "firstResponseDueAt", "resolutionDueAt", "firstRespondedAt", "resolvedAt", "closedAt", "createdAt", "updatedAt")
+          "needsHuman", "firstResponseDueAt", "resolutionDueAt", "firstRespondedAt", "resolvedAt", "closedAt", "createdAt", "updatedAt",
+          "firstResponseLate", "resolutionLate")
         SELECT s.tenant_id, s.id, s.n, s.subject, s.status::"TicketStatus", s.priority::"Priority", s.channel::"Channel", s.contact_id,
           s.assignee_id, s.tags, s.status = 'OPEN' AND s.n % 7 = 0,
           s.created + s.frt * interval '1 minute', s.created + s.rt * interval '1 minute',
           CASE WHEN s.status <> 'OPEN' OR s.n % 3 = 0 THEN least(now(), s.created + s.gap * interval '1 minute') END,
           CASE WHEN s.status IN ('RESOLVED','CLOSED') THEN s.created + (s.gap * 4 + s.n % 600) * interval '1 minute' END,
           CASE WHEN s.status = 'CLOSED' THEN s.created + (s.gap * 4 + s.n % 600 + 1440) * interval '1 minute' END,
-          s.created, least(now(), s.created + s.gap * 4 * interval '1 minute')
+          s.created, least(now(), s.created + s.gap * 4 * interval '1 minute'),
+          (s.status <> 'OPEN' OR s.n % 3 = 0) AND s.gap > s.frt,
+          s.status IN ('RESOLVED','CLOSED') AND s.gap * 4 + s.n % 600 > s.rt
         FROM (
           SELECT t.tenant_id, n, 'k' || substr(md5(t.tenant_id || ':k:' || n), 1, 24) AS id,
             (${arr(SUBJECTS)})[1 + (n * 7 + t.tno) % ${SUBJECTS.length}] AS subject,
