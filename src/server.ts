@@ -29,7 +29,7 @@ export const QUERY_LIMITS = {
   maxAliases: 30,
   maxTokens: 5_000,
   maxDirectives: 50,
-  maxCost: 5_000,
+  maxCost: 12_000,
 };
 
 function useIntrospectionDisabled(): Plugin {

@@ -4,6 +4,7 @@
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.js";
+import { DomainError, ValidationError } from "../domain/errors.js";
 
 const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
@@ -50,6 +51,15 @@ export function useErrorMasking(logger: Logger): Plugin<{ requestId?: string }> 
           const errors = result.errors.map((err) => {
             if (isExpected(err)) return err;
             changed = true;
+            // A rule's error on a query field (mutations return them as typed data): say it, with its code.
+            if (err.originalError instanceof DomainError) {
+              const d = err.originalError;
+              return new GraphQLError(d.message, {
+                path: err.path,
+                nodes: err.nodes,
+                extensions: { code: d.code === "VALIDATION" ? "BAD_USER_INPUT" : d.code, ...(d instanceof ValidationError ? { field: d.field } : {}), requestId },
+              });
+            }
             if (isDatabaseUnavailable(err)) {
               logger.warn({ requestId, path: err.path, err: err.originalError?.message }, "database unavailable");
               return withPath(serviceUnavailable(requestId), err);

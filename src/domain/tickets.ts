@@ -129,18 +129,16 @@ export function setPriority(deps: TenantDeps, id: string, priority: Priority): P
 }
 
 /** Assigns to an operator with a front-office role in this tenant, or unassigns (null). */
-export function assignTicket(deps: TenantDeps, id: string, operatorId: string | null): Promise<Ticket> {
-  return changeTicket(deps, id, "ticket.assigned", async (t) => {
-    if (t.assigneeId === operatorId) return null;
-    if (operatorId) {
-      const [member] = await deps.directory.membersOf(deps.tenant.id, [operatorId]);
-      if (!member || member.disabledAt) throw new ValidationError("assigneeId", "The assignee must be an operator who is a member of this tenant.");
-      if (!FRONT_OFFICE_ROLES.includes(member.role)) {
-        throw new ValidationError("assigneeId", `The assignee is ${member.role} here; tickets go to OWNER, ADMIN or AGENT members.`);
-      }
+export async function assignTicket(deps: TenantDeps, id: string, operatorId: string | null): Promise<Ticket> {
+  // Checked before the ticket's transaction: the directory reads global tables on another connection.
+  if (operatorId) {
+    const [member] = await deps.directory.membersOf(deps.tenant.id, [operatorId]);
+    if (!member || member.disabledAt) throw new ValidationError("assigneeId", "The assignee must be an operator who is a member of this tenant.");
+    if (!FRONT_OFFICE_ROLES.includes(member.role)) {
+      throw new ValidationError("assigneeId", `The assignee is ${member.role} here; tickets go to OWNER, ADMIN or AGENT members.`);
     }
-    return { assigneeId: operatorId };
-  });
+  }
+  return changeTicket(deps, id, "ticket.assigned", (t) => (t.assigneeId === operatorId ? null : { assigneeId: operatorId }));
 }
 
 export function setTicketTags(deps: TenantDeps, id: string, tags: string[]): Promise<Ticket> {
