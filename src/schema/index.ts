@@ -16,6 +16,7 @@ import "./compliance-check.js";
 import "./settlement.js";
 import "./audit-event.js";
 import "./metrics.js";
+import "./back-office-metrics.js";
 import "./queue.js";
 import "./ticket-events.js";
 
