@@ -30,6 +30,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
   LOGIN_ATTEMPTS_PER_15_MINUTES: z.coerce.number().int().min(1).default(10),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
+  PUBLIC_URL: z.string().url("must be the public https URL Telegram reaches this server at").optional(),
+  TELEGRAM_API_ROOT: z.string().url().default("https://api.telegram.org"),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
   DEMO_SEED: z
     .enum(["true", "false"])
     .default("true")
@@ -57,6 +63,9 @@ export interface Config {
   rateLimit: { perCredential: number; perIp: number; windowMs: number; loginAttempts: number; loginWindowMs: number };
   /** When set, only the operations in this manifest are accepted. */
   persistedOperationsFile?: string;
+  telegram: { apiRoot: string; publicUrl?: string };
+  /** The LLM behind the front desk; without a key the offline answerer serves alone. */
+  openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -110,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginWindowMs: 15 * 60_000,
     },
     persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
+    telegram: { apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, ""), publicUrl: e.PUBLIC_URL?.replace(/\/$/, "") },
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS },
   };
 }
 

@@ -6,6 +6,7 @@ import { createLogger } from "./logger.js";
 import { seedDemoIfEmpty, type DemoCredentials } from "./seed/demo.js";
 import { createApi, startHttpServer } from "./server.js";
 import { createServices } from "./services.js";
+import { BotRegistry } from "./bot/registry.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -18,10 +19,12 @@ async function main(): Promise<void> {
   const services = createServices(config, logger, database);
 
   const demo = config.demoSeed ? await seedDemoIfEmpty(services) : null;
-  const api = createApi(services);
+  const registry = new BotRegistry(services);
+  const api = createApi(services, registry);
   const server = await startHttpServer(api, config.port, config.host);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  await registry.start().catch((err) => logger.error({ err: (err as Error).message }, "bots could not start; the API runs without them"));
   printWelcome(`http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`, database.kind, config.dataDir, demo);
 
   let stopping = false;
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     clearTimeout(force);
+    await registry.stop();
     await services.events.close();
     await services.rateLimiter.close();
     await database.close();

@@ -6,6 +6,8 @@ import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } f
 import { internalError, isDatabaseUnavailable, serviceUnavailable, useErrorMasking } from "./api/errors.js";
 import { useBodyLimit, useCsrfPrevention, useRateLimit } from "./api/http-guards.js";
 import { useProcessMetrics } from "./api/metrics.js";
+import { useTelegramWebhook } from "./api/telegram-webhook.js";
+import type { BotRegistry } from "./bot/registry.js";
 import { loadManifest, usePersistedOperations } from "./api/persisted-operations.js";
 import { clientIp, requestIdOf, useRequestId } from "./api/request-id.js";
 import { DomainError } from "./domain/errors.js";
@@ -40,7 +42,7 @@ function useIntrospectionDisabled(): Plugin {
   };
 }
 
-export function createApi(services: Services) {
+export function createApi(services: Services, registry?: BotRegistry) {
   const { config, logger } = services;
   const plugins: Plugin<any>[] = [
     useRequestId(logger),
@@ -76,6 +78,7 @@ export function createApi(services: Services) {
       },
     }),
   ];
+  if (registry) plugins.unshift(useTelegramWebhook(registry));
   if (!config.introspection) plugins.push(useIntrospectionDisabled());
   if (config.persistedOperationsFile) plugins.push(usePersistedOperations(loadManifest(config.persistedOperationsFile)));
 

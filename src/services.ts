@@ -6,6 +6,7 @@ import { createEventBus, type EventBus } from "./domain/events.js";
 import { createRateLimiter, type RateLimiter } from "./api/rate-limiter.js";
 import type { Logger } from "./logger.js";
 import { Authenticator } from "./tenants/auth.js";
+import { BotDirectory } from "./tenants/bots.js";
 import { Directory } from "./tenants/directory.js";
 import { TenantScopes } from "./tenants/scoped-db.js";
 import { SecretBox } from "./tenants/secrets.js";
@@ -20,19 +21,23 @@ export interface Services {
   secrets: SecretBox;
   events: EventBus;
   rateLimiter: RateLimiter;
+  bots: BotDirectory;
 }
 
 export function createServices(config: Config, logger: Logger, database: Database): Services {
   const scopes = new TenantScopes(database.prisma, { statementTimeoutMs: config.statementTimeoutMs });
+  const directory = new Directory(database.prisma, scopes);
+  const secrets = new SecretBox(config.authSecret);
   return {
     config,
     logger,
     database,
     scopes,
-    directory: new Directory(database.prisma, scopes),
+    directory,
     auth: new Authenticator(database.prisma, scopes, config.authSecret, config.tokenTtl),
-    secrets: new SecretBox(config.authSecret),
+    secrets,
     events: createEventBus(config.redisUrl),
     rateLimiter: createRateLimiter(config.redisUrl),
+    bots: new BotDirectory(database.prisma, scopes, directory, secrets, config.telegram.apiRoot),
   };
 }

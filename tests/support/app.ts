@@ -52,6 +52,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     statementTimeoutMs: 5_000,
     // Generous: tests that are not about limits must never meet them.
     rateLimit: { perCredential: 100_000, perIp: 100_000, windowMs: 60_000, loginAttempts: 1_000, loginWindowMs: 900_000 },
+    telegram: { apiRoot: "http://127.0.0.1:9" },
+    openai: { model: "test-model", timeoutMs: 2_000 },
     ...overrides,
   };
 }

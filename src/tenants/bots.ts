@@ -1,0 +1,101 @@
+// Telegram bots: which bot belongs to which tenant. A global access table (the bot
+// decides the tenant of an update), so only this file reads it, through the root client.
+import type { TelegramBot } from "../generated/prisma/index.js";
+import type { Actor } from "../domain/actor.js";
+import { recordAudit } from "../domain/audit.js";
+import { NotFoundError, ValidationError } from "../domain/errors.js";
+import type { Directory } from "./directory.js";
+import type { RootDb, TenantScopes } from "./scoped-db.js";
+import { randomToken, type SecretBox } from "./secrets.js";
+
+export const TOKEN_FORMAT = /^\d{3,20}:[A-Za-z0-9_-]{30,100}$/;
+
+export interface ConnectedBot {
+  id: string;
+  tenantId: string;
+  telegramId: bigint;
+  username: string;
+  webhookSecret: string;
+  /** Decrypted: never log it, never return it through the API. */
+  token: string;
+}
+
+/** Calls getMe with the token: proves the token works and tells who the bot is. */
+export async function telegramGetMe(apiRoot: string, token: string): Promise<{ id: number; username: string; first_name: string }> {
+  let res: Response;
+  try {
+    res = await fetch(`${apiRoot}/bot${token}/getMe`, { method: "POST", signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    throw new ValidationError("token", `The Telegram Bot API at ${apiRoot} could not be reached (${(err as Error).message}).`);
+  }
+  const body = (await res.json().catch(() => null)) as { ok?: boolean; result?: { id: number; username: string; first_name: string }; description?: string } | null;
+  if (!body?.ok || !body.result) {
+    throw new ValidationError("token", `Telegram refused the token: ${body?.description ?? `HTTP ${res.status}`}.`);
+  }
+  return body.result;
+}
+
+export class BotDirectory {
+  constructor(
+    private readonly root: RootDb,
+    private readonly scopes: TenantScopes,
+    private readonly directory: Directory,
+    private readonly secrets: SecretBox,
+    private readonly apiRoot: string,
+  ) {}
+
+  private open(bot: TelegramBot): ConnectedBot {
+    return { id: bot.id, tenantId: bot.tenantId, telegramId: bot.telegramId, username: bot.username, webhookSecret: bot.webhookSecret, token: this.secrets.open(bot.tokenCiphertext) };
+  }
+
+  /** Connects a bot to a tenant, or replaces the tenant's bot token (history stays: same bot row). */
+  async connect(tenantRef: string, token: string, actor: Actor): Promise<ConnectedBot> {
+    if (!TOKEN_FORMAT.test(token.trim())) throw new ValidationError("token", "That is not a bot token (it looks like 123456789:AA…, from @BotFather).");
+    const tenant = await this.directory.getTenant(tenantRef);
+    const me = await telegramGetMe(this.apiRoot, token.trim());
+    const data = {
+      telegramId: BigInt(me.id),
+      username: me.username,
+      tokenCiphertext: this.secrets.seal(token.trim()),
+      webhookSecret: randomToken(32),
+      enabled: true,
+    };
+    const before = await this.root.telegramBot.findUnique({ where: { tenantId: tenant.id } });
+    const bot = before
+      ? await this.root.telegramBot.update({ where: { tenantId_id: { tenantId: tenant.id, id: before.id } }, data })
+      : await this.root.telegramBot.create({ data: { tenantId: tenant.id, ...data } });
+    await this.scopes.forTenant(tenant.id).tx((tx) =>
+      recordAudit(tx, tenant.id, actor, {
+        action: before ? "bot.token_replaced" : "bot.connected",
+        entityType: "TelegramBot",
+        entityId: bot.id,
+        after: { username: bot.username, telegramId: bot.telegramId },
+      }),
+    );
+    return this.open(bot);
+  }
+
+  async disconnect(tenantRef: string, actor: Actor): Promise<void> {
+    const tenant = await this.directory.getTenant(tenantRef);
+    const bot = await this.root.telegramBot.findUnique({ where: { tenantId: tenant.id } });
+    if (!bot || !bot.enabled) throw new NotFoundError("Telegram bot", `of ${tenant.slug}`);
+    await this.root.telegramBot.update({ where: { tenantId_id: { tenantId: tenant.id, id: bot.id } }, data: { enabled: false } });
+    await this.scopes.forTenant(tenant.id).tx((tx) =>
+      recordAudit(tx, tenant.id, actor, { action: "bot.disconnected", entityType: "TelegramBot", entityId: bot.id, before: { username: bot.username } }),
+    );
+  }
+
+  async byId(id: string): Promise<ConnectedBot | null> {
+    const bot = await this.root.telegramBot.findUnique({ where: { id } });
+    return bot?.enabled ? this.open(bot) : null;
+  }
+
+  async list(): Promise<ConnectedBot[]> {
+    return (await this.root.telegramBot.findMany({ where: { enabled: true } })).map((b) => this.open(b));
+  }
+
+  async listInfo() {
+    const bots = await this.root.telegramBot.findMany({ include: { tenant: true }, orderBy: { createdAt: "asc" } });
+    return bots.map((b) => ({ id: b.id, tenant: b.tenant.slug, username: b.username, enabled: b.enabled }));
+  }
+}

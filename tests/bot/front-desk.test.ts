@@ -1,0 +1,177 @@
+// End to end over real HTTP: Telegram (fake) → webhook → Tandem → Bot API (fake),
+// operators' replies through GraphQL back to the chat, ratings into the database.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINE } from "../support/app.js";
+import { createHarness, nextUpdateId, type Harness } from "./harness.js";
+
+async function conversation(h: Harness, user: number) {
+  const { botA, app } = h;
+  const mark = () => h.telegram.calls.length;
+
+  // 1. A knowledge-base question gets a cited answer.
+  let m = mark();
+  await h.say(botA, user, "How do I file a claim?");
+  const kb = h.textsTo(botA, user, m).join("\n");
+  expect(kb).toMatch(/How to file a claim/);
+  expect(kb).toMatch(/0800 123 456/);
+
+  // 2. Opening a case.
+  m = mark();
+  await h.say(botA, user, "/new My kitchen ceiling collapsed after a leak");
+  const opened = h.textsTo(botA, user, m).join("\n");
+  const number = Number(/case #(\d+)/.exec(opened)?.[1]);
+  expect(number).toBeGreaterThan(0);
+  const tenant = await app.services.directory.getTenant("desk-a");
+  const scope = app.services.scopes.forTenant(tenant.id);
+  const ticket = await scope.db.ticket.findFirstOrThrow({ where: { number }, include: { contact: true } });
+  expect(ticket).toMatchObject({ channel: "TELEGRAM", status: "OPEN" });
+  expect(ticket.contact.telegramUserId).toBe(BigInt(user));
+
+  // Later messages go to the case's thread.
+  await h.say(botA, user, "The water came from the flat above.");
+  expect(await scope.db.message.count({ where: { ticketId: ticket.id, author: "CONTACT" } })).toBe(2);
+
+  // 3. Status.
+  m = mark();
+  await h.say(botA, user, "/status");
+  expect(h.textsTo(botA, user, m).join("\n")).toMatch(new RegExp(`#${number} .*open`));
+
+  // 4. A person.
+  m = mark();
+  await h.say(botA, user, "I want to talk to a human");
+  expect(h.textsTo(botA, user, m).join("\n")).toMatch(new RegExp(`flagged case #${number} for a person`));
+  expect((await scope.db.ticket.findFirstOrThrow({ where: { id: ticket.id } })).needsHuman).toBe(true);
+
+  // 5. An operator replies through GraphQL: public reply delivered, internal note not.
+  const token = await app.operator(`op${user}@desk.test`, { "desk-a": "AGENT" });
+  const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
+  m = mark();
+  await app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body: "Internal: check the policy excess", internal: true } }, app.as(token, "desk-a"));
+  const long = "We have booked a loss adjuster for Thursday. ".repeat(120);
+  await app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body: long } }, app.as(token, "desk-a"));
+  await h.registry.drain();
+  const delivered = h.textsTo(botA, user, m);
+  expect(delivered.join("")).not.toMatch(/Internal: check the policy excess/);
+  expect(delivered.length).toBe(2);
+  expect(delivered.every((t) => [...t].length <= 4096)).toBe(true);
+  expect(delivered.join(" ").replace(/\s+/g, " ")).toContain("booked a loss adjuster");
+
+  // 6. Resolved → CSAT buttons; the rating is stored once, a second tap is acknowledged.
+  m = mark();
+  await app.gql(`mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { __typename } }`, { i: { id: gid, status: "RESOLVED" } }, app.as(token, "desk-a"));
+  await h.registry.drain();
+  const prompt = h.telegram.calls.slice(m).find((c) => c.method === "sendMessage" && /How satisfied/.test(c.params.text));
+  expect(prompt?.params.reply_markup.inline_keyboard[0]).toHaveLength(5);
+  const button = prompt!.params.reply_markup.inline_keyboard[0][3].callback_data as string;
+  await h.tap(botA, user, button);
+  await h.tap(botA, user, button.replace(/:4$/, ":1"));
+  const feedback = await scope.db.feedback.findMany({ where: { ticketId: ticket.id } });
+  expect(feedback.map((f) => [f.kind, f.score])).toEqual([["CSAT", 4]]);
+  const answers = h.telegram.calls.slice(m).filter((c) => c.method === "answerCallbackQuery").map((c) => c.params.text);
+  expect(answers).toEqual(["Thank you for your rating!", "You already rated this case — thank you, we kept your first answer."]);
+  return { ticket, scope };
+}
+
+describe(`front desk end to end, offline answerer (${ENGINE})`, () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h?.close());
+
+  it("answers, opens a case, reports status, hands over, relays replies and collects a rating", async () => {
+    await conversation(h, 5001);
+  });
+
+  it("says plainly when nothing supports an answer, and brings a person in after two misses", async () => {
+    const m = h.telegram.calls.length;
+    await h.say(h.botA, 5002, "do you insure cars?");
+    expect(h.textsTo(h.botA, 5002, m).join("\n")).toMatch(/could not find this in our help articles, so I won't guess/);
+    await h.say(h.botA, 5002, "what about motorbikes then?");
+    expect(h.textsTo(h.botA, 5002, m).join("\n")).toMatch(/flagged case #\d+ for a person/);
+  });
+
+  it("keeps tenants apart: B's bot never answers from A's articles nor shows A's cases", async () => {
+    await h.say(h.botA, 5003, "/new Please call me back about my claim");
+    const m = h.telegram.calls.length;
+    await h.say(h.botB, 5003, "How do I file a claim?");
+    await h.say(h.botB, 5003, "/status");
+    const inB = h.textsTo(h.botB, 5003, m).join("\n");
+    expect(inB).not.toMatch(/How to file a claim|0800/);
+    expect(inB).toMatch(/no cases with us yet/);
+    // Another customer of the same tenant never sees this one's case.
+    const m2 = h.telegram.calls.length;
+    await h.say(h.botA, 5004, "/status");
+    expect(h.textsTo(h.botA, 5004, m2).join("\n")).toMatch(/no cases with us yet/);
+  });
+
+  it("refuses a wrong or missing webhook secret with 401 and processes nothing", async () => {
+    const before = h.telegram.calls.length;
+    const update = { update_id: nextUpdateId(), message: { message_id: 1, date: 1, chat: { id: 5005, type: "private" }, from: { id: 5005, is_bot: false, first_name: "X" }, text: "/new hi" } };
+    expect(await h.post(h.botA, update, "wrong")).toBe(401);
+    expect(await h.post(h.botA, update, null)).toBe(401);
+    expect(await h.post(h.botA, update, h.botB.webhookSecret)).toBe(401);
+    await h.registry.drain();
+    expect(h.telegram.calls.length).toBe(before);
+  });
+
+  it("processes a duplicate delivery once: one ticket", async () => {
+    const update = { update_id: nextUpdateId(), message: { message_id: 1, date: 1, chat: { id: 5006, type: "private" }, from: { id: 5006, is_bot: false, first_name: "D" }, text: "/new duplicate please", entities: [{ type: "bot_command", offset: 0, length: 4 }] } };
+    expect(await Promise.all([h.post(h.botA, update), h.post(h.botA, update), h.post(h.botA, update)])).toEqual([200, 200, 200]);
+    await h.registry.drain();
+    const tenant = await h.app.services.directory.getTenant("desk-a");
+    const contact = await h.app.services.scopes.forTenant(tenant.id).db.contact.findFirstOrThrow({ where: { telegramUserId: 5006n } });
+    expect(await h.app.services.scopes.forTenant(tenant.id).db.ticket.count({ where: { contactId: contact.id } })).toBe(1);
+  });
+
+  it("retries a 429 from the Bot API and still delivers the message", async () => {
+    h.telegram.failNext("sendMessage", 429, 1);
+    const m = h.telegram.calls.length;
+    await h.say(h.botA, 5007, "/help");
+    const attempts = h.telegram.calls.slice(m).filter((c) => c.method === "sendMessage" && Number(c.params.chat_id) === 5007);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.params.text).toMatch(/open a case/);
+  });
+
+  it("answers stickers and photos with a clear reply, ignores group chats", async () => {
+    const m = h.telegram.calls.length;
+    await h.post(h.botA, { update_id: nextUpdateId(), message: { message_id: 1, date: 1, chat: { id: 5008, type: "private" }, from: { id: 5008, is_bot: false, first_name: "S" }, sticker: { file_id: "x", file_unique_id: "y", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } } });
+    await h.post(h.botA, { update_id: nextUpdateId(), message: { message_id: 2, date: 1, chat: { id: -100, type: "group", title: "G" }, from: { id: 5008, is_bot: false, first_name: "S" }, text: "hello group" } });
+    await h.registry.drain();
+    expect(h.textsTo(h.botA, 5008, m).join("\n")).toMatch(/only read text messages/);
+    expect(h.textsTo(h.botA, -100, m)).toEqual([]);
+  });
+});
+
+describe(`front desk end to end, with an LLM (${ENGINE})`, () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ llm: true });
+  });
+  afterAll(() => h?.close());
+
+  it("answers through the LLM's tool calls, citing the article, acting only for this customer", async () => {
+    h.llm!.play(
+      { toolCalls: [{ name: "search_knowledge_base", arguments: { query: "file a claim" } }] },
+      { content: 'Go to Claims > New claim in your account or call 0800 123 456. (From our help article "How to file a claim")' },
+    );
+    const m = h.telegram.calls.length;
+    await h.say(h.botA, 6001, "Wie melde ich einen Schaden?");
+    expect(h.textsTo(h.botA, 6001, m).join("\n")).toMatch(/From our help article "How to file a claim"/);
+    const toolResult = h.llm!.requests[1].messages.find((x: any) => x.role === "tool");
+    expect(toolResult.content).toMatch(/How to file a claim/);
+    expect(JSON.stringify(h.llm!.requests[1])).not.toMatch(/Roaming and the travel pass/);
+  });
+
+  it("falls back to the offline answerer when the LLM fails mid-conversation, and the conversation goes on", async () => {
+    h.llm!.play({ fail: 500 }, { fail: 500 });
+    await conversation(h, 6002);
+  });
+
+  it("falls back when the LLM hangs past its timeout", async () => {
+    h.llm!.play({ hang: true }, { hang: true });
+    const m = h.telegram.calls.length;
+    await h.say(h.botA, 6003, "How long does a claim take?");
+    expect(h.textsTo(h.botA, 6003, m).join("\n")).toMatch(/How long does a claim take\?/);
+  });
+});
