@@ -218,6 +218,46 @@ function buildProgram(io: CliIo, open: () => Promise<Services>): Command {
       print(`Revoked API key ${k.id}`, { id: k.id, revokedAt: k.revokedAt });
     });
 
+  // ------------------------------------------------------------ bot
+  const bot = program.command("bot").description("Telegram bots (one per tenant)").exitOverride();
+  bot
+    .command("connect")
+    .description("Connect a bot to a tenant, or replace its token (history is kept); the token is checked with getMe")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .option("--token <token>", "the bot token from @BotFather (visible to other users of this machine: prefer --token-stdin)")
+    .option("--token-stdin", "read the token from standard input")
+    .exitOverride()
+    .action(async (o) => {
+      const token = o.tokenStdin ? io.readStdin().trim() : o.token;
+      if (!token) throw new UsageError("give the bot token with --token-stdin (or --token)");
+      const s = await open();
+      const b = await s.bots.connect(o.tenant, token, CLI_ACTOR);
+      print(`Connected @${b.username} to ${o.tenant} (bot id ${b.id}). Webhook: <PUBLIC_URL>/telegram/${b.id}`, {
+        id: b.id,
+        tenant: o.tenant,
+        username: b.username,
+      });
+    });
+  bot
+    .command("disconnect")
+    .description("Disconnect a tenant's bot (its conversations and cases stay)")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .exitOverride()
+    .action(async (o) => {
+      const s = await open();
+      await s.bots.disconnect(o.tenant, CLI_ACTOR);
+      print(`Disconnected the bot of ${o.tenant}`, { tenant: o.tenant, disconnected: true });
+    });
+  bot
+    .command("list")
+    .description("List connected bots (never their tokens)")
+    .exitOverride()
+    .action(async () => {
+      const s = await open();
+      const rows = await s.bots.listInfo();
+      print(rows.length ? rows.map((b) => `${b.tenant.padEnd(24)} @${b.username}  ${b.enabled ? "enabled" : "disconnected"}  ${b.id}`).join("\n") : "No bots.", rows);
+    });
+
   // ------------------------------------------------------------ migrate, seed
   program
     .command("migrate")
