@@ -6,6 +6,7 @@ import { ConflictError, ValidationError } from "./errors.js";
 import { email, must, optionalText, phone, tags, text, unique } from "./input.js";
 
 export interface ContactInput {
+  /** 1–200 characters; required on create, cannot be removed. */
   name: string;
   email?: string | null;
   phone?: string | null;
@@ -15,14 +16,30 @@ export interface ContactInput {
   tags?: string[] | null;
 }
 
+const LOCALE = /^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/i;
+
+function locale(value: string | null | undefined): string | null | undefined {
+  const v = optionalText("locale", value, 35);
+  if (!v) return v;
+  if (!LOCALE.test(v)) throw new ValidationError("locale", `"${v}" is not a language tag like en, de or pt-BR.`);
+  return v.replace(/_/g, "-");
+}
+
+function telegramId(field: string, value: bigint | null | undefined): bigint | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (value <= 0n || value >= 2n ** 63n) throw new ValidationError(field, `${field} must be a positive whole number.`);
+  return value;
+}
+
 function contactData(input: Partial<ContactInput>) {
+  if (input.name === null) throw new ValidationError("name", "A contact needs a name; it cannot be removed.");
   return {
     ...(input.name !== undefined ? { name: text("name", input.name, 200) } : {}),
     ...(input.email !== undefined ? { email: email("email", input.email) } : {}),
     ...(input.phone !== undefined ? { phone: phone("phone", input.phone) } : {}),
-    ...(input.telegramUserId !== undefined ? { telegramUserId: input.telegramUserId } : {}),
+    ...(input.telegramUserId !== undefined ? { telegramUserId: telegramId("telegramUserId", input.telegramUserId) } : {}),
     ...(input.telegramChatId !== undefined ? { telegramChatId: input.telegramChatId } : {}),
-    ...(input.locale !== undefined ? { locale: optionalText("locale", input.locale, 20) } : {}),
+    ...(input.locale !== undefined ? { locale: locale(input.locale) } : {}),
     ...(input.tags !== undefined && input.tags !== null ? { tags: tags("tags", input.tags) } : {}),
   };
 }
@@ -55,14 +72,27 @@ export async function updateContact(deps: TenantDeps, id: string, input: Partial
 
 export type ContactIdentity = { email: string } | { phone: string } | { telegramUserId: bigint };
 
-export function findContactByIdentity(deps: TenantDeps, identity: ContactIdentity): Promise<Contact | null> {
-  const where: Prisma.ContactWhereInput =
-    "email" in identity
-      ? { email: email("email", identity.email) }
-      : "phone" in identity
-        ? { phone: phone("phone", identity.phone) }
-        : { telegramUserId: identity.telegramUserId };
-  return deps.scope.db.contact.findFirst({ where });
+/**
+ * The condition for one channel identity, normalised the way identities are stored
+ * (lower-case email, E.164 phone), so "+44 7700 900123" finds "+447700900123".
+ * Null for an empty identity, which matches nobody. A malformed one is a ValidationError.
+ */
+export function identityWhere(identity: ContactIdentity): Prisma.ContactWhereInput | null {
+  if ("email" in identity) {
+    const v = email("email", identity.email);
+    return v ? { email: v } : null;
+  }
+  if ("phone" in identity) {
+    const v = phone("phone", identity.phone);
+    return v ? { phone: v } : null;
+  }
+  return { telegramUserId: telegramId("telegramUserId", identity.telegramUserId) };
+}
+
+/** The contact with this channel identity in the tenant, or null (see identityWhere). */
+export async function findContactByIdentity(deps: TenantDeps, identity: ContactIdentity): Promise<Contact | null> {
+  const where = identityWhere(identity);
+  return where ? deps.scope.db.contact.findFirst({ where }) : null;
 }
 
 /**
@@ -81,7 +111,7 @@ export async function mergeContacts(deps: TenantDeps, survivorId: string, merged
     if (survivor.mergedIntoId || merged.mergedIntoId) throw new ConflictError("One of these contacts was already merged into another one.");
     const moved = { contactId: survivorId };
     await tx.ticket.updateMany({ where: { contactId: mergedId }, data: moved });
-    await tx.message.updateMany({ where: { contactId: mergedId }, data: moved });
+    await tx.message.updateMany({ where: { contactId: mergedId }, data: { contactId: survivorId, authorId: survivorId } });
     await tx.feedback.updateMany({ where: { contactId: mergedId }, data: moved });
     await tx.record.updateMany({ where: { contactId: mergedId }, data: moved });
     await tx.settlement.updateMany({ where: { contactId: mergedId }, data: moved });

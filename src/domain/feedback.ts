@@ -16,6 +16,11 @@ export interface FeedbackInput {
   contactId?: string | null;
 }
 
+/**
+ * Records a rating. The score is checked against SCORE_RANGE first (ValidationError on
+ * `score`, nothing written); a second rating of the same kind for one ticket is a
+ * ConflictError. Publishes FEEDBACK_RECEIVED when the rating is about a ticket.
+ */
 export async function recordFeedback(deps: TenantDeps, input: FeedbackInput): Promise<Feedback> {
   const [min, max] = SCORE_RANGE[input.kind];
   if (!Number.isInteger(input.score) || input.score < min || input.score > max) {
@@ -33,7 +38,9 @@ export async function recordFeedback(deps: TenantDeps, input: FeedbackInput): Pr
         contactId = ticket.contactId;
       }
       if (!contactId) throw new ValidationError("contactId", "Give the ticket or the contact the feedback is from.");
-      must(await tx.contact.findFirst({ where: { id: contactId } }), "Contact", contactId);
+      const contact = must(await tx.contact.findFirst({ where: { id: contactId } }), "Contact", contactId);
+      // A merged contact's feedback belongs to the one it was merged into.
+      contactId = contact.mergedIntoId ?? contact.id;
       const created = await tx.feedback.create({
         data: { tenantId, kind: input.kind, score: input.score, comment: comment ?? null, contactId, ticketId: input.ticketId ?? null },
       });

@@ -61,3 +61,15 @@ export function articleSearchWhere(search: string | null | undefined): Prisma.Kn
     })),
   };
 }
+
+/**
+ * Published articles matching every word of `search`, most recently updated first:
+ * the front desk's lookup (it names the article it answers from).
+ */
+export function searchArticles(deps: TenantDeps, search: string, take = 5): Promise<KnowledgeArticle[]> {
+  return deps.scope.db.knowledgeArticle.findMany({
+    where: { AND: [articleSearchWhere(search), { published: true }] },
+    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+    take: Math.min(Math.max(take, 1), 50),
+  });
+}

@@ -1,11 +1,11 @@
 // A ticket's thread. Operators' public replies reach the customer (the bot delivers
 // them on MESSAGE_ADDED with public=true); internal notes never do.
-import type { Message, MessageAuthor } from "../generated/prisma/index.js";
+import type { Message, MessageAuthor, Ticket } from "../generated/prisma/index.js";
 import { recordAudit } from "./audit.js";
 import { publish, type TenantDeps } from "./deps.js";
 import { ValidationError } from "./errors.js";
 import { must, text } from "./input.js";
-import { BODY_MAX } from "./tickets.js";
+import { BODY_MAX, reopenData } from "./tickets.js";
 
 export interface AddMessageInput {
   ticketId: string;
@@ -15,6 +15,15 @@ export interface AddMessageInput {
   internal?: boolean;
 }
 
+/**
+ * Adds a message to a ticket's thread, in one transaction with the ticket locked:
+ * - the first public OPERATOR message sets the first-response time (and whether it was late)
+ *   and clears the hand-over flag (`needsHuman`);
+ * - a CONTACT message puts a PENDING ticket back to OPEN and reopens a RESOLVED or CLOSED one;
+ * - publishes MESSAGE_ADDED with `public: true` when the message must reach the customer's chat
+ *   (a non-internal OPERATOR or SYSTEM message): the bot delivers those. Contact and assistant
+ *   messages are already in the chat, so they are `public: false` for delivery purposes.
+ */
 export async function addMessage(deps: TenantDeps, input: AddMessageInput): Promise<Message> {
   const body = text("body", input.body, BODY_MAX);
   const internal = input.internal ?? false;
@@ -23,8 +32,8 @@ export async function addMessage(deps: TenantDeps, input: AddMessageInput): Prom
   }
   const tenantId = deps.tenant.id;
   const message = await deps.scope.tx(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Ticket" WHERE id = ${input.ticketId} FOR UPDATE`;
-    const ticket = must(await tx.ticket.findFirst({ where: { id: input.ticketId } }), "Ticket", input.ticketId);
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE id = ${input.ticketId} FOR UPDATE`;
+    const ticket = must(locked.length ? await tx.ticket.findFirst({ where: { id: input.ticketId } }) : null, "Ticket", input.ticketId);
     const now = new Date();
     const created = await tx.message.create({
       data: {
@@ -38,19 +47,27 @@ export async function addMessage(deps: TenantDeps, input: AddMessageInput): Prom
         createdAt: now,
       },
     });
-    const update: Record<string, unknown> = {};
-    if (input.author === "OPERATOR" && !internal && !ticket.firstRespondedAt) {
-      update.firstRespondedAt = now;
-      update.firstResponseLate = ticket.firstResponseDueAt ? now > ticket.firstResponseDueAt : false;
+    const update: Partial<Ticket> = {};
+    if (input.author === "OPERATOR" && !internal) {
+      if (!ticket.firstRespondedAt) {
+        update.firstRespondedAt = now;
+        update.firstResponseLate = ticket.firstResponseDueAt ? now > ticket.firstResponseDueAt : false;
+      }
+      if (ticket.needsHuman) update.needsHuman = false;
     }
-    // A customer writing again puts a waiting ticket back in the operators' court.
-    if (input.author === "CONTACT" && ticket.status === "PENDING") update.status = "OPEN";
-    await tx.ticket.update({ where: { tenantId_id: { tenantId, id: ticket.id } }, data: { ...update, updatedAt: now } });
+    if (input.author === "CONTACT") {
+      // The customer writing again puts the ticket back in the operators' court.
+      if (ticket.status === "PENDING") update.status = "OPEN";
+      if (ticket.status === "RESOLVED" || ticket.status === "CLOSED") Object.assign(update, reopenData(deps, ticket, now));
+    }
+    const after = await tx.ticket.update({ where: { tenantId_id: { tenantId, id: ticket.id } }, data: { ...update, updatedAt: now } });
+    const ticketChanged = Object.keys(update).length > 0;
     await recordAudit(tx, tenantId, deps.actor, {
       action: internal ? "message.note_added" : "message.added",
       entityType: "Message",
       entityId: created.id,
-      after: created,
+      ...(ticketChanged ? { before: { ticket } } : {}),
+      after: ticketChanged ? { message: created, ticket: after } : { message: created },
     });
     return created;
   });

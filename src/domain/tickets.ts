@@ -69,23 +69,103 @@ export async function openTicket(deps: TenantDeps, input: OpenTicketInput): Prom
   return ticket;
 }
 
+/** What `updateTicket` may change; fields left out stay as they are. */
+export interface TicketChanges {
+  status?: TicketStatus;
+  priority?: Priority;
+  /** An operator with a front-office role in the tenant, or null to unassign. */
+  assigneeId?: string | null;
+  /** Replaces the ticket's tags. */
+  tags?: string[];
+  /** Set or clear the "customer asked for a person" flag. */
+  needsHuman?: boolean;
+}
+
+const ACTIONS: Record<keyof TicketChanges, string> = {
+  status: "ticket.status_changed",
+  priority: "ticket.priority_changed",
+  assigneeId: "ticket.assigned",
+  tags: "ticket.tagged",
+  needsHuman: "ticket.human_flag_changed",
+};
+
+/** The fields that reopen a RESOLVED or CLOSED ticket: a new resolution clock starts now. */
+export function reopenData(deps: TenantDeps, t: Ticket, now: Date): Partial<Ticket> {
+  return { status: "OPEN", resolvedAt: null, closedAt: null, resolutionLate: false, resolutionDueAt: dueTimes(deps, t.priority, now).resolutionDueAt };
+}
+
+function statusData(deps: TenantDeps, t: Ticket, status: TicketStatus, now: Date): Partial<Ticket> {
+  if (!TRANSITIONS[t.status].includes(status)) {
+    throw new ValidationError(
+      "status",
+      `A ticket in status ${t.status} cannot become ${status}; from ${t.status} it can become ${TRANSITIONS[t.status].join(" or ")}.`,
+    );
+  }
+  if (status === "RESOLVED") return { status, resolvedAt: now, resolutionLate: t.resolutionDueAt ? now > t.resolutionDueAt : false };
+  if (status === "CLOSED") return { status, closedAt: now };
+  if (t.status === "RESOLVED" || t.status === "CLOSED") return reopenData(deps, t, now);
+  return { status };
+}
+
+function priorityData(deps: TenantDeps, t: Ticket, priority: Priority): Partial<Ticket> {
+  // Due times follow the new priority, counted from when the ticket was opened; a met target stays met.
+  const due = dueTimes(deps, priority, t.createdAt);
+  return {
+    priority,
+    ...(t.firstRespondedAt ? {} : { firstResponseDueAt: due.firstResponseDueAt }),
+    ...(t.resolvedAt ? {} : { resolutionDueAt: due.resolutionDueAt }),
+  };
+}
+
+/** Checks the assignee before any ticket row is locked: the directory reads global tables on another connection. */
+async function checkAssignee(deps: TenantDeps, operatorId: string): Promise<void> {
+  const [member] = await deps.directory.membersOf(deps.tenant.id, [operatorId]);
+  // An operator of another tenant gets the same answer as one that does not exist.
+  if (!member || member.disabledAt) throw new ValidationError("assigneeId", "The assignee must be an active operator who is a member of this tenant.");
+  if (!FRONT_OFFICE_ROLES.includes(member.role)) {
+    throw new ValidationError("assigneeId", `The assignee is ${member.role} here; tickets go to OWNER, ADMIN or AGENT members.`);
+  }
+}
+
 /**
- * Applies `change` to a ticket inside a transaction with the row locked, audits it
- * and publishes TICKET_UPDATED. `change` returns the data to write, or null for no change.
+ * Changes a ticket's status, priority, assignee, tags and hand-over flag together:
+ * everything is checked first, then written in one transaction with the row locked,
+ * with one audit event (before/after) and one TICKET_UPDATED event. A refused change
+ * (ValidationError on the field) writes nothing. Changing nothing returns the ticket as it is.
  */
-async function changeTicket(
-  deps: TenantDeps,
-  id: string,
-  action: string,
-  change: (before: Ticket) => Promise<Partial<Ticket> | null> | Partial<Ticket> | null,
-): Promise<Ticket> {
+export async function updateTicket(deps: TenantDeps, id: string, changes: TicketChanges): Promise<Ticket> {
+  const tags = changes.tags === undefined ? undefined : (checkTags("tags", changes.tags) ?? []);
+  if (changes.assigneeId) await checkAssignee(deps, changes.assigneeId);
   const tenantId = deps.tenant.id;
   const result = await deps.scope.tx(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE id = ${id} FOR UPDATE`;
     const before = must(locked.length ? await tx.ticket.findFirst({ where: { id } }) : null, "Ticket", id);
-    const data = await change(before);
-    if (!data) return { ticket: before, changed: false };
+    const now = new Date();
+    const data: Partial<Ticket> = {};
+    const changed: (keyof TicketChanges)[] = [];
+    if (changes.priority && changes.priority !== before.priority) {
+      Object.assign(data, priorityData(deps, before, changes.priority));
+      changed.push("priority");
+    }
+    if (changes.status && changes.status !== before.status) {
+      Object.assign(data, statusData(deps, { ...before, ...data }, changes.status, now));
+      changed.push("status");
+    }
+    if (changes.assigneeId !== undefined && changes.assigneeId !== before.assigneeId) {
+      data.assigneeId = changes.assigneeId;
+      changed.push("assigneeId");
+    }
+    if (tags && JSON.stringify(tags) !== JSON.stringify(before.tags)) {
+      data.tags = tags;
+      changed.push("tags");
+    }
+    if (changes.needsHuman !== undefined && changes.needsHuman !== before.needsHuman) {
+      data.needsHuman = changes.needsHuman;
+      changed.push("needsHuman");
+    }
+    if (!changed.length) return { ticket: before, changed: false };
     const after = await tx.ticket.update({ where: { tenantId_id: { tenantId, id } }, data });
+    const action = changed.length === 1 ? ACTIONS[changed[0]!] : "ticket.updated";
     await recordAudit(tx, tenantId, deps.actor, { action, entityType: "Ticket", entityId: id, before, after });
     return { ticket: after, changed: true };
   });
@@ -93,65 +173,54 @@ async function changeTicket(
   return result.ticket;
 }
 
+/** Moves the ticket along TRANSITIONS (ValidationError on `status` otherwise). */
 export function changeStatus(deps: TenantDeps, id: string, status: TicketStatus): Promise<Ticket> {
-  return changeTicket(deps, id, "ticket.status_changed", (t) => {
-    if (t.status === status) return null;
-    if (!TRANSITIONS[t.status].includes(status)) {
-      throw new ValidationError(
-        "status",
-        `A ticket in status ${t.status} cannot become ${status}; from ${t.status} it can become ${TRANSITIONS[t.status].join(" or ")}.`,
-      );
-    }
-    const now = new Date();
-    if (status === "RESOLVED") {
-      return { status, resolvedAt: now, resolutionLate: t.resolutionDueAt ? now > t.resolutionDueAt : false };
-    }
-    if (status === "CLOSED") return { status, closedAt: now };
-    // Reopening starts a new resolution clock.
-    if (t.status === "RESOLVED" || t.status === "CLOSED") {
-      return { status, resolvedAt: null, closedAt: null, resolutionLate: false, ...{ resolutionDueAt: dueTimes(deps, t.priority, now).resolutionDueAt } };
-    }
-    return { status };
-  });
+  return updateTicket(deps, id, { status });
 }
 
 export function setPriority(deps: TenantDeps, id: string, priority: Priority): Promise<Ticket> {
-  return changeTicket(deps, id, "ticket.priority_changed", (t) => {
-    if (t.priority === priority) return null;
-    // Due times follow the new priority, counted from when the ticket was opened.
-    const due = dueTimes(deps, priority, t.createdAt);
-    return {
-      priority,
-      ...(t.firstRespondedAt ? {} : { firstResponseDueAt: due.firstResponseDueAt }),
-      ...(t.resolvedAt ? {} : { resolutionDueAt: due.resolutionDueAt }),
-    };
-  });
+  return updateTicket(deps, id, { priority });
 }
 
 /** Assigns to an operator with a front-office role in this tenant, or unassigns (null). */
-export async function assignTicket(deps: TenantDeps, id: string, operatorId: string | null): Promise<Ticket> {
-  // Checked before the ticket's transaction: the directory reads global tables on another connection.
-  if (operatorId) {
-    const [member] = await deps.directory.membersOf(deps.tenant.id, [operatorId]);
-    if (!member || member.disabledAt) throw new ValidationError("assigneeId", "The assignee must be an operator who is a member of this tenant.");
-    if (!FRONT_OFFICE_ROLES.includes(member.role)) {
-      throw new ValidationError("assigneeId", `The assignee is ${member.role} here; tickets go to OWNER, ADMIN or AGENT members.`);
-    }
-  }
-  return changeTicket(deps, id, "ticket.assigned", (t) => (t.assigneeId === operatorId ? null : { assigneeId: operatorId }));
+export function assignTicket(deps: TenantDeps, id: string, operatorId: string | null): Promise<Ticket> {
+  return updateTicket(deps, id, { assigneeId: operatorId });
 }
 
 export function setTicketTags(deps: TenantDeps, id: string, tags: string[]): Promise<Ticket> {
-  const clean = checkTags("tags", tags) ?? [];
-  return changeTicket(deps, id, "ticket.tagged", (t) => (JSON.stringify(t.tags) === JSON.stringify(clean) ? null : { tags: clean }));
+  return updateTicket(deps, id, { tags });
 }
 
-/** The customer asked for a person: flags the ticket for operators (and reopens a finished one). */
-export function requestHuman(deps: TenantDeps, id: string): Promise<Ticket> {
-  return changeTicket(deps, id, "ticket.human_requested", (t) => {
-    if (t.needsHuman && (t.status === "OPEN" || t.status === "PENDING")) return null;
-    return { needsHuman: true, ...(t.status === "RESOLVED" || t.status === "CLOSED" ? { status: "OPEN" as const, resolvedAt: null, closedAt: null } : {}) };
+/**
+ * The customer asked for a person (the bot's hand-over): sets `needsHuman` so the
+ * ticket stands out in the queue, and reopens a RESOLVED or CLOSED ticket. The flag
+ * clears when an operator replies publicly.
+ */
+export async function requestHuman(deps: TenantDeps, id: string): Promise<Ticket> {
+  const tenantId = deps.tenant.id;
+  const result = await deps.scope.tx(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE id = ${id} FOR UPDATE`;
+    const before = must(locked.length ? await tx.ticket.findFirst({ where: { id } }) : null, "Ticket", id);
+    const finished = before.status === "RESOLVED" || before.status === "CLOSED";
+    if (before.needsHuman && !finished) return { ticket: before, changed: false };
+    const data = { needsHuman: true, ...(finished ? reopenData(deps, before, new Date()) : {}) };
+    const after = await tx.ticket.update({ where: { tenantId_id: { tenantId, id } }, data });
+    await recordAudit(tx, tenantId, deps.actor, { action: "ticket.human_requested", entityType: "Ticket", entityId: id, before, after });
+    return { ticket: after, changed: true };
   });
+  if (result.changed) publish(deps, { type: "TICKET_UPDATED", ticketId: id });
+  return result.ticket;
+}
+
+/** A ticket by id, or null (another tenant's ticket is null too). */
+export function findTicket(deps: TenantDeps, id: string): Promise<Ticket | null> {
+  return deps.scope.db.ticket.findFirst({ where: { id } });
+}
+
+/** A ticket by its per-tenant number (what customers quote), or null. */
+export function findTicketByNumber(deps: TenantDeps, number: number): Promise<Ticket | null> {
+  if (!Number.isSafeInteger(number) || number < 1) return Promise.resolve(null);
+  return deps.scope.db.ticket.findUnique({ where: { tenantId_number: { tenantId: deps.tenant.id, number } } });
 }
 
 /** The tickets of one contact, newest first (what a customer may ask about). */

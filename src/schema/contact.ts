@@ -1,10 +1,10 @@
 import type { Prisma } from "../generated/prisma/index.js";
-import { createContact, mergeContacts, updateContact, type ContactInput } from "../domain/contacts.js";
+import { createContact, identityWhere, mergeContacts, updateContact, type ContactInput } from "../domain/contacts.js";
 import { ValidationError } from "../domain/errors.js";
 import { builder } from "./builder.js";
 import { MUTATION_ERRORS } from "./errors.js";
 import { checkPage, idOf, tenantDeps } from "./inputs.js";
-import { frontReadable } from "./ticket.js";
+import { frontReadable, OrderDirection } from "./ticket.js";
 import { tenantNode } from "./tenant-node.js";
 
 export const ContactRef = builder.prismaNode("Contact", {
@@ -16,6 +16,11 @@ export const ContactRef = builder.prismaNode("Contact", {
     email: t.exposeString("email", { nullable: true }),
     phone: t.exposeString("phone", { nullable: true }),
     telegramUserId: t.string({ nullable: true, resolve: (c) => c.telegramUserId?.toString() ?? null }),
+    telegramChatId: t.string({
+      nullable: true,
+      description: "The Telegram chat the front desk talks to this contact in; public replies are delivered there.",
+      resolve: (c) => c.telegramChatId?.toString() ?? null,
+    }),
     locale: t.exposeString("locale", { nullable: true }),
     tags: t.exposeStringList("tags"),
     mergedInto: t.relation("mergedInto", { nullable: true, description: "Set when this contact was merged into another." }),
@@ -34,12 +39,21 @@ export const ContactRef = builder.prismaNode("Contact", {
 
 const ContactFilter = builder.inputType("ContactFilter", {
   fields: (t) => ({
-    search: t.string({ required: false, description: "Part of the name, email or phone." }),
-    email: t.string({ required: false }),
-    phone: t.string({ required: false }),
+    search: t.string({ required: false, description: "Part of the name, email or phone (case-insensitive)." }),
+    email: t.string({ required: false, description: "Exactly this email (any case)." }),
+    phone: t.string({ required: false, description: "Exactly this phone number, in any common notation." }),
     telegramUserId: t.string({ required: false }),
     tag: t.string({ required: false }),
-    includeMerged: t.boolean({ required: false, defaultValue: false }),
+    includeMerged: t.boolean({ required: false, defaultValue: false, description: "Also list contacts that were merged into another." }),
+  }),
+});
+
+const ContactOrderField = builder.enumType("ContactOrderField", { values: ["NAME", "CREATED_AT", "UPDATED_AT"] as const });
+
+const ContactOrder = builder.inputType("ContactOrder", {
+  fields: (t) => ({
+    field: t.field({ type: ContactOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, required: false, defaultValue: "ASC" }),
   }),
 });
 
@@ -51,17 +65,30 @@ function telegramId(field: string, value: string): bigint {
 function contactWhere(f: typeof ContactFilter.$inferInput | null | undefined): Prisma.ContactWhereInput {
   const and: Prisma.ContactWhereInput[] = [];
   if (!f?.includeMerged) and.push({ mergedIntoId: null });
-  if (f?.email) and.push({ email: f.email.trim().toLowerCase() });
-  if (f?.phone) and.push({ phone: f.phone.replace(/[\s().-]/g, "") });
-  if (f?.telegramUserId) and.push({ telegramUserId: telegramId("filter.telegramUserId", f.telegramUserId) });
+  // An identity that normalises to nothing matches nobody.
+  const none = { id: { in: [] as string[] } };
+  if (f?.email !== null && f?.email !== undefined) and.push(identityWhere({ email: f.email }) ?? none);
+  if (f?.phone !== null && f?.phone !== undefined) and.push(identityWhere({ phone: f.phone }) ?? none);
+  if (f?.telegramUserId) and.push(identityWhere({ telegramUserId: telegramId("filter.telegramUserId", f.telegramUserId) }) ?? none);
   if (f?.tag) and.push({ tags: { has: f.tag.trim().toLowerCase() } });
-  if (f?.search?.trim()) {
-    const s = f.search.trim().slice(0, 100);
+  const s = f?.search?.trim().slice(0, 100);
+  if (s) {
+    const digits = s.replace(/[\s().+-]/g, "");
     and.push({
-      OR: [{ name: { contains: s, mode: "insensitive" } }, { email: { contains: s, mode: "insensitive" } }, { phone: { contains: s.replace(/[\s().-]/g, "") } }],
+      OR: [
+        { name: { contains: s, mode: "insensitive" } },
+        { email: { contains: s, mode: "insensitive" } },
+        ...(/^\d+$/.test(digits) ? [{ phone: { contains: digits } }] : []),
+      ],
     });
   }
   return { AND: and };
+}
+
+function contactOrder(order: typeof ContactOrder.$inferInput | null | undefined): Prisma.ContactOrderByWithRelationInput[] {
+  const dir = order?.direction === "DESC" ? "desc" : "asc";
+  const field = { NAME: "name", CREATED_AT: "createdAt", UPDATED_AT: "updatedAt" }[order?.field ?? "NAME"];
+  return [{ [field]: dir }, { id: dir }];
 }
 
 builder.queryField("contacts", (t) =>
@@ -70,10 +97,13 @@ builder.queryField("contacts", (t) =>
       type: "Contact",
       cursor: "tenantId_id",
       authScopes: { can: "front:read" },
-      args: { filter: t.arg({ type: ContactFilter, required: false }) },
+      args: {
+        filter: t.arg({ type: ContactFilter, required: false }),
+        orderBy: t.arg({ type: ContactOrder, required: false }),
+      },
       resolve: (query, _root, args, ctx) => {
         checkPage(args);
-        return ctx.scope!.db.contact.findMany({ ...query, where: contactWhere(args.filter), orderBy: [{ name: "asc" }, { id: "asc" }] });
+        return ctx.scope!.db.contact.findMany({ ...query, where: contactWhere(args.filter), orderBy: contactOrder(args.orderBy) });
       },
       totalCount: (_c, args, ctx) => checkPage(args) ?? ctx.scope!.db.contact.count({ where: contactWhere(args.filter) }),
     },
@@ -86,33 +116,58 @@ builder.queryField("contactByIdentity", (t) =>
   t.prismaField({
     type: "Contact",
     nullable: true,
-    description: "Looks a contact up by one channel identity.",
+    description: "Looks a contact up by exactly one channel identity: email, phone or Telegram user id.",
     authScopes: { can: "front:read" },
     args: { email: t.arg.string({ required: false }), phone: t.arg.string({ required: false }), telegramUserId: t.arg.string({ required: false }) },
     resolve: (query, _root, args, ctx) => {
-      const given = [args.email, args.phone, args.telegramUserId].filter((v) => v !== null && v !== undefined);
-      if (given.length !== 1) throw new ValidationError("email", "Give exactly one of email, phone or telegramUserId.");
-      return ctx.scope!.db.contact.findFirst({ ...query, where: contactWhere({ ...args, includeMerged: true }) });
+      const given = (["email", "phone", "telegramUserId"] as const).filter((k) => args[k] !== null && args[k] !== undefined);
+      if (given.length !== 1) throw new ValidationError(given[1] ?? "email", "Give exactly one of email, phone or telegramUserId.");
+      const where = args.email
+        ? identityWhere({ email: args.email })
+        : args.phone
+          ? identityWhere({ phone: args.phone })
+          : args.telegramUserId
+            ? identityWhere({ telegramUserId: telegramId("telegramUserId", args.telegramUserId) })
+            : null;
+      return where ? ctx.scope!.db.contact.findFirst({ ...query, where }) : null;
     },
   }),
 );
 
-const ContactFields = (t: any) => ({
-  name: t.string({ required: false }),
-  email: t.string({ required: false }),
-  phone: t.string({ required: false }),
-  telegramUserId: t.string({ required: false }),
-  locale: t.string({ required: false }),
-  tags: t.stringList({ required: false }),
+const CreateContactInput = builder.inputType("CreateContactInput", {
+  fields: (t) => ({
+    name: t.string({ required: true, description: "1–200 characters." }),
+    email: t.string({ required: false, description: "Unique within the tenant." }),
+    phone: t.string({ required: false, description: "E.164 or a common notation (+44 7700 900123); unique within the tenant." }),
+    telegramUserId: t.string({ required: false, description: "Unique within the tenant." }),
+    locale: t.string({ required: false, description: "A language tag such as en, de or pt-BR." }),
+    tags: t.stringList({ required: false, description: "Up to 20 tags; stored lower-case." }),
+  }),
 });
 
-const CreateContactInput = builder.inputType("CreateContactInput", { fields: (t) => ({ ...ContactFields(t), name: t.string({ required: true }) }) });
-const UpdateContactInput = builder.inputType("UpdateContactInput", { fields: (t) => ({ id: t.id({ required: true }), ...ContactFields(t) }) });
+const UpdateContactInput = builder.inputType("UpdateContactInput", {
+  description: "Only the fields given change; null clears an identity (the name cannot be cleared).",
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string({ required: false }),
+    email: t.string({ required: false }),
+    phone: t.string({ required: false }),
+    telegramUserId: t.string({ required: false }),
+    locale: t.string({ required: false }),
+    tags: t.stringList({ required: false, description: "Replaces the contact's tags." }),
+  }),
+});
 
-function toInput(i: Record<string, unknown>): Partial<ContactInput> {
+type ContactFieldsInput = Omit<typeof UpdateContactInput.$inferInput, "id">;
+
+function toInput(i: ContactFieldsInput): Partial<ContactInput> {
   const out: Partial<ContactInput> = {};
-  for (const k of ["name", "email", "phone", "locale", "tags"] as const) if (i[k] !== undefined) (out as Record<string, unknown>)[k] = i[k];
-  if (i.telegramUserId !== undefined) out.telegramUserId = i.telegramUserId === null ? null : telegramId("telegramUserId", String(i.telegramUserId));
+  if (i.name !== undefined) out.name = i.name as string;
+  if (i.email !== undefined) out.email = i.email;
+  if (i.phone !== undefined) out.phone = i.phone;
+  if (i.locale !== undefined) out.locale = i.locale;
+  if (i.tags !== undefined) out.tags = i.tags;
+  if (i.telegramUserId !== undefined) out.telegramUserId = i.telegramUserId === null ? null : telegramId("telegramUserId", i.telegramUserId);
   return out;
 }
 
@@ -132,7 +187,7 @@ builder.mutationField("updateContact", (t) =>
     type: ContactRef,
     ...writeContact,
     args: { input: t.arg({ type: UpdateContactInput, required: true }) },
-    resolve: (_r, { input }, ctx) => updateContact(tenantDeps(ctx), idOf("id", input.id, "Contact"), toInput(input)),
+    resolve: (_r, { input: { id, ...fields } }, ctx) => updateContact(tenantDeps(ctx), idOf("id", id, "Contact"), toInput(fields)),
   }),
 );
 

@@ -1,8 +1,10 @@
+import type { Prisma } from "../generated/prisma/index.js";
 import { articleSearchWhere, createArticle, deleteArticle, updateArticle } from "../domain/knowledge.js";
 import { builder } from "./builder.js";
 import { MUTATION_ERRORS } from "./errors.js";
 import { checkPage, idOf, tenantDeps } from "./inputs.js";
 import { tenantNode } from "./tenant-node.js";
+import { OrderDirection } from "./ticket.js";
 
 export const KnowledgeArticleRef = builder.prismaNode("KnowledgeArticle", {
   ...tenantNode,
@@ -18,23 +20,49 @@ export const KnowledgeArticleRef = builder.prismaNode("KnowledgeArticle", {
   }),
 });
 
+const KnowledgeArticleFilter = builder.inputType("KnowledgeArticleFilter", {
+  fields: (t) => ({
+    search: t.string({ required: false, description: "Words that must all appear in the title, body or tags (case-insensitive)." }),
+    published: t.boolean({ required: false }),
+    tag: t.string({ required: false }),
+  }),
+});
+
+const KnowledgeArticleOrderField = builder.enumType("KnowledgeArticleOrderField", { values: ["UPDATED_AT", "CREATED_AT", "TITLE"] as const });
+
+const KnowledgeArticleOrder = builder.inputType("KnowledgeArticleOrder", {
+  fields: (t) => ({
+    field: t.field({ type: KnowledgeArticleOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, required: false, defaultValue: "DESC" }),
+  }),
+});
+
+function articleWhere(f: typeof KnowledgeArticleFilter.$inferInput | null | undefined): Prisma.KnowledgeArticleWhereInput {
+  const and: Prisma.KnowledgeArticleWhereInput[] = [articleSearchWhere(f?.search)];
+  if (f?.published !== null && f?.published !== undefined) and.push({ published: f.published });
+  if (f?.tag) and.push({ tags: { has: f.tag.trim().toLowerCase() } });
+  return { AND: and };
+}
+
+function articleOrder(order: typeof KnowledgeArticleOrder.$inferInput | null | undefined): Prisma.KnowledgeArticleOrderByWithRelationInput[] {
+  const dir = order?.direction === "ASC" ? "asc" : "desc";
+  const field = { UPDATED_AT: "updatedAt", CREATED_AT: "createdAt", TITLE: "title" }[order?.field ?? "UPDATED_AT"];
+  return [{ [field]: dir }, { id: dir }];
+}
+
 builder.queryField("knowledgeArticles", (t) =>
   t.prismaConnection(
     {
       type: "KnowledgeArticle",
       cursor: "tenantId_id",
+      description: "The knowledge base, most recently updated first unless ordered otherwise.",
       authScopes: { can: "front:read" },
-      args: { search: t.arg.string({ required: false }), published: t.arg.boolean({ required: false }) },
+      args: { filter: t.arg({ type: KnowledgeArticleFilter, required: false }), orderBy: t.arg({ type: KnowledgeArticleOrder, required: false }) },
       resolve: (query, _r, args, ctx) => {
         checkPage(args);
-        const where = { ...articleSearchWhere(args.search), ...(args.published === null || args.published === undefined ? {} : { published: args.published }) };
-        return ctx.scope!.db.knowledgeArticle.findMany({ ...query, where, orderBy: [{ updatedAt: "desc" }, { id: "desc" }] });
+        return ctx.scope!.db.knowledgeArticle.findMany({ ...query, where: articleWhere(args.filter), orderBy: articleOrder(args.orderBy) });
       },
-      totalCount: (_c, args, ctx) =>
-        checkPage(args) ??
-        ctx.scope!.db.knowledgeArticle.count({
-          where: { ...articleSearchWhere(args.search), ...(args.published === null || args.published === undefined ? {} : { published: args.published }) },
-        }),
+      totalCount: (_c, args, ctx) => checkPage(args) ?? ctx.scope!.db.knowledgeArticle.count({ where: articleWhere(args.filter) }),
     },
     {},
     {},

@@ -12,6 +12,7 @@ export const MessageRef = builder.prismaNode("Message", {
     body: t.exposeString("body"),
     internal: t.exposeBoolean("internal"),
     ticket: t.relation("ticket"),
+    contact: t.relation("contact", { nullable: true, description: "The customer who wrote it (CONTACT messages)." }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });

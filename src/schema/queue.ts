@@ -47,9 +47,15 @@ builder.queryField("queue", (t) =>
 type Ctx = ApiContext;
 
 function queueWhere(ctx: Ctx, filter: typeof QueueFilter.$inferInput | null | undefined): Prisma.TicketWhereInput {
-  if (ctx.caller.kind !== "operator") throw new ForbiddenError("The queue is for operators.");
+  if (ctx.caller.kind !== "operator") throw new ForbiddenError("The queue is for operators: log in as one.");
   let grants = ctx.caller.memberships.filter((m) => FRONT_OFFICE_ROLES.includes(m.role));
   if (filter?.tenants?.length) {
+    // Asking for a tenant you do not work tickets in is refused, with the same words whether it exists or not.
+    for (const ref of filter.tenants) {
+      if (!grants.some((m) => m.tenant.slug === ref || m.tenant.id === ref)) {
+        throw new ForbiddenError(`You do not work tickets in tenant "${ref.slice(0, 100)}": the queue covers tenants where you are OWNER, ADMIN or AGENT.`);
+      }
+    }
     const wanted = new Set(filter.tenants);
     grants = grants.filter((m) => wanted.has(m.tenant.slug) || wanted.has(m.tenant.id));
   }
@@ -57,7 +63,8 @@ function queueWhere(ctx: Ctx, filter: typeof QueueFilter.$inferInput | null | un
   const ids = grants.map((g) => g.tenant.id);
   const scopeIds = ids.length ? ids : ["none"];
   ctx.queueTenantIds = ids;
-  ctx.queueScope = ctx.services.scopes.forTenants(scopeIds);
+  // The active tenant stays readable for the request's other fields; the condition below keeps the queue to `ids`.
+  ctx.queueScope = ctx.services.scopes.forTenants([...new Set([...scopeIds, ...(ctx.tenant ? [ctx.tenant.id] : [])])]);
   const and: Prisma.TicketWhereInput[] = [{ tenantId: { in: scopeIds } }];
   if (filter?.status?.length) and.push({ status: { in: filter.status } });
   if (filter?.priority?.length) and.push({ priority: { in: filter.priority } });

@@ -1,6 +1,6 @@
 import type { Prisma, Ticket } from "../generated/prisma/index.js";
 import { addMessage } from "../domain/messages.js";
-import { assignTicket, changeStatus, openTicket, requestHuman, setPriority, setTicketTags } from "../domain/tickets.js";
+import { openTicket, requestHuman, updateTicket } from "../domain/tickets.js";
 import { builder } from "./builder.js";
 import type { ApiContext } from "./context.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum } from "./enums.js";
@@ -16,8 +16,12 @@ export function frontReadable(row: { tenantId: string }, ctx: ApiContext) {
   return ctx.queueTenantIds?.includes(row.tenantId) ? true : { can: "front:read" as const };
 }
 
+function isActive(t: Ticket): boolean {
+  return t.status === "OPEN" || t.status === "PENDING";
+}
+
 export function isSlaBreached(t: Ticket, now = new Date()): boolean {
-  const active = t.status === "OPEN" || t.status === "PENDING";
+  const active = isActive(t);
   return (
     t.firstResponseLate ||
     t.resolutionLate ||
@@ -76,11 +80,28 @@ export const TicketRef = builder.prismaNode("Ticket", {
         return { orderBy: [{ createdAt: "asc" }, { id: "asc" }] };
       },
     }),
-    firstResponseDueAt: t.expose("firstResponseDueAt", { type: "DateTime", nullable: true }),
+    feedback: t.relatedConnection("feedback", {
+      cursor: "tenantId_id",
+      totalCount: true,
+      description: "The customer's ratings of this ticket (at most one of each kind).",
+      query: (args) => {
+        checkPage(args);
+        return { orderBy: [{ createdAt: "asc" }, { id: "asc" }] };
+      },
+    }),
+    firstResponseDueAt: t.expose("firstResponseDueAt", { type: "DateTime", nullable: true, description: "From the tenant's SLA policy for the priority." }),
     resolutionDueAt: t.expose("resolutionDueAt", { type: "DateTime", nullable: true }),
     firstRespondedAt: t.expose("firstRespondedAt", { type: "DateTime", nullable: true }),
     resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true }),
     closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
+    firstResponseBreached: t.boolean({
+      description: "The first response came after its due time, or is still missing after it.",
+      resolve: (ticket) => ticket.firstResponseLate || (isActive(ticket) && !ticket.firstRespondedAt && !!ticket.firstResponseDueAt && ticket.firstResponseDueAt < new Date()),
+    }),
+    resolutionBreached: t.boolean({
+      description: "The resolution came after its due time, or is still missing after it.",
+      resolve: (ticket) => ticket.resolutionLate || (isActive(ticket) && !!ticket.resolutionDueAt && ticket.resolutionDueAt < new Date()),
+    }),
     slaBreached: t.boolean({
       description: "A due time passed without the response or resolution, or it came late.",
       resolve: (ticket) => isSlaBreached(ticket),
@@ -93,7 +114,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
 // ---------------------------------------------------------------- queries
 
 const TicketOrderField = builder.enumType("TicketOrderField", { values: ["CREATED_AT", "UPDATED_AT", "PRIORITY", "DUE"] as const });
-const OrderDirection = builder.enumType("OrderDirection", { values: ["ASC", "DESC"] as const });
+export const OrderDirection = builder.enumType("OrderDirection", { values: ["ASC", "DESC"] as const });
 
 export const TicketOrder = builder.inputType("TicketOrder", {
   fields: (t) => ({
@@ -219,7 +240,8 @@ const UpdateTicketInput = builder.inputType("UpdateTicketInput", {
     status: t.field({ type: TicketStatusEnum, required: false }),
     priority: t.field({ type: PriorityEnum, required: false }),
     assigneeId: t.id({ required: false, description: "An operator id; null unassigns." }),
-    tags: t.stringList({ required: false }),
+    tags: t.stringList({ required: false, description: "Replaces the ticket's tags." }),
+    needsHuman: t.boolean({ required: false, description: "Set or clear the \"customer asked for a person\" flag." }),
   }),
 });
 
@@ -227,17 +249,16 @@ builder.mutationField("updateTicket", (t) =>
   t.field({
     type: TicketRef,
     ...writeTicket,
+    description: "Changes status, priority, assignee, tags and the hand-over flag at once: all of it is written, or (on an error) none of it.",
     args: { input: t.arg({ type: UpdateTicketInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const deps = tenantDeps(ctx);
-      const id = idOf("id", input.id, "Ticket");
-      let ticket: Ticket | null = null;
-      if (input.priority) ticket = await setPriority(deps, id, input.priority);
-      if (input.assigneeId !== undefined) ticket = await assignTicket(deps, id, input.assigneeId === null ? null : String(input.assigneeId));
-      if (input.tags) ticket = await setTicketTags(deps, id, input.tags);
-      if (input.status) ticket = await changeStatus(deps, id, input.status);
-      return ticket ?? (await changeStatus(deps, id, (await deps.scope.db.ticket.findFirstOrThrow({ where: { id } })).status));
-    },
+    resolve: (_root, { input }, ctx) =>
+      updateTicket(tenantDeps(ctx), idOf("id", input.id, "Ticket"), {
+        status: input.status ?? undefined,
+        priority: input.priority ?? undefined,
+        assigneeId: input.assigneeId === undefined ? undefined : input.assigneeId === null ? null : String(input.assigneeId),
+        tags: input.tags ?? undefined,
+        needsHuman: input.needsHuman ?? undefined,
+      }),
   }),
 );
 

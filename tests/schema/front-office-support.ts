@@ -1,0 +1,75 @@
+// Shared steps for the front-office API tests: everything goes through yoga.fetch
+// (app.gql), except the row counts used to prove that a refused change wrote nothing.
+import type { TestApp } from "../support/app.js";
+
+export type Gql = (query: string, variables?: Record<string, unknown>) => ReturnType<TestApp["gql"]>;
+
+/** A payload of a mutation: the success's `data`, or the typed error's fields. */
+export interface Payload<T = any> {
+  __typename: string;
+  data?: T;
+  message?: string;
+  field?: string;
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Runs `field(input: $i)` and returns its payload; a top-level GraphQL error fails the test. */
+export async function mutate<T = any>(g: Gql, field: string, inputType: string, input: Record<string, unknown>, select = "id"): Promise<Payload<T>> {
+  const res = await g(
+    `mutation($i: ${inputType}!) { ${field}(input: $i) { __typename
+      ... on ${capitalize(field)}Success { data { ${select} } }
+      ... on Error { message }
+      ... on ValidationError { field } } }`,
+    { i: input },
+  );
+  if (res.errors) throw new Error(`${field} failed: ${JSON.stringify(res.errors)}`);
+  return res.data[field];
+}
+
+/** The success's data, or a failed test that shows the error. */
+export function ok<T>(payload: Payload<T>): T {
+  if (!payload.data) throw new Error(`expected success, got ${JSON.stringify(payload)}`);
+  return payload.data;
+}
+
+export async function newContact(g: Gql, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  return ok(await mutate<{ id: string }>(g, "createContact", "CreateContactInput", { name, ...extra })).id;
+}
+
+export interface NewTicket {
+  id: string;
+  number: number;
+  status: string;
+}
+
+export async function newTicket(g: Gql, contactId: string, input: Record<string, unknown> = {}): Promise<NewTicket> {
+  return ok(
+    await mutate<NewTicket>(g, "createTicket", "CreateTicketInput", { contactId, subject: "Router is down", body: "Since this morning.", ...input }, "id number status"),
+  );
+}
+
+/** Rows of every front-office table (and audit events) the tenant holds: proof that nothing was written. */
+export async function rowCounts(app: TestApp, slug: string): Promise<Record<string, number>> {
+  const tenant = await app.services.directory.getTenant(slug);
+  return app.services.scopes.forTenant(tenant.id).tx(async (tx) => ({
+    contacts: await tx.contact.count(),
+    tickets: await tx.ticket.count(),
+    messages: await tx.message.count(),
+    feedback: await tx.feedback.count(),
+    articles: await tx.knowledgeArticle.count(),
+    audit: await tx.auditEvent.count(),
+  }));
+}
+
+/** The raw row behind a ticket's global id, read with the tenant's scope. */
+export async function ticketRow(app: TestApp, slug: string, globalId: string) {
+  const tenant = await app.services.directory.getTenant(slug);
+  const id = Buffer.from(globalId, "base64").toString().split(":")[1]!;
+  return app.services.scopes.forTenant(tenant.id).db.ticket.findFirstOrThrow({ where: { id } });
+}
+
+/** The row id inside a global id. */
+export function rowId(globalId: string): string {
+  return Buffer.from(globalId, "base64").toString().split(":")[1]!;
+}
