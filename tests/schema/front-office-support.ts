@@ -1,8 +1,8 @@
 // Shared steps for the front-office API tests: everything goes through yoga.fetch
 // (app.gql), except the row counts used to prove that a refused change wrote nothing.
-import type { TestApp } from "../support/app.js";
+import type { GqlResult, TestApp } from "../support/app.js";
 
-export type Gql = (query: string, variables?: Record<string, unknown>) => ReturnType<TestApp["gql"]>;
+export type Gql = (query: string, variables?: Record<string, unknown>) => Promise<GqlResult<any>>;
 
 /** A payload of a mutation: the success's `data`, or the typed error's fields. */
 export interface Payload<T = any> {
