@@ -12,7 +12,7 @@ import type { ApiContext } from "./context.js";
 const QueueFilter = builder.inputType("QueueFilter", {
   fields: (t) => ({
     tenants: t.stringList({ required: false, description: "Slugs or ids of tenants to include (default: all you serve)." }),
-    status: t.field({ type: [TicketStatusEnum], required: false, defaultValue: ["OPEN", "PENDING"] }),
+    status: t.field({ type: [TicketStatusEnum], required: false, description: "Default: OPEN and PENDING (the work still to do); [] for every status." }),
     priority: t.field({ type: [PriorityEnum], required: false }),
     assignedToMe: t.boolean({ required: false }),
     slaBreached: t.boolean({ required: false }),
@@ -66,7 +66,8 @@ function queueWhere(ctx: Ctx, filter: typeof QueueFilter.$inferInput | null | un
   // The active tenant stays readable for the request's other fields; the condition below keeps the queue to `ids`.
   ctx.queueScope = ctx.services.scopes.forTenants([...new Set([...scopeIds, ...(ctx.tenant ? [ctx.tenant.id] : [])])]);
   const and: Prisma.TicketWhereInput[] = [{ tenantId: { in: scopeIds } }];
-  if (filter?.status?.length) and.push({ status: { in: filter.status } });
+  const status = filter?.status ?? ["OPEN", "PENDING"];
+  if (status.length) and.push({ status: { in: status } });
   if (filter?.priority?.length) and.push({ priority: { in: filter.priority } });
   if (filter?.assignedToMe) and.push({ assigneeId: ctx.caller.operator.id });
   if (filter?.slaBreached !== null && filter?.slaBreached !== undefined) and.push(slaBreachedWhere(filter.slaBreached));

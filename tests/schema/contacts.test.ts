@@ -79,7 +79,7 @@ describe(`contacts (${ENGINE})`, () => {
     const res = await mutate(gA, "updateContact", "UpdateContactInput", { id, name: "Ula U.", phone: null, tags: ["b", "c"] }, "name email phone tags");
     expect(ok(res)).toEqual({ name: "Ula U.", email: "ula@example.com", phone: null, tags: ["b", "c"] });
     const tenant = await app.services.directory.getTenant("ct-a");
-    const audit = await app.services.scopes.forTenant(tenant.id).db.auditEvent.findMany({ where: { entityId: rowId(id) }, orderBy: { createdAt: "asc" } });
+    const audit = await app.services.scopes.forTenant(tenant.id).db.auditEvent.findMany({ where: { entityId: rowId(id) }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
     expect(audit.map((a) => a.action)).toEqual(["contact.created", "contact.updated"]);
     expect(audit[1]).toMatchObject({ actorType: "API_KEY", before: { name: "Ula Update", phone: "+15550000002" }, after: { name: "Ula U.", phone: null } });
   });

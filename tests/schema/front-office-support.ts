@@ -73,3 +73,65 @@ export async function ticketRow(app: TestApp, slug: string, globalId: string) {
 export function rowId(globalId: string): string {
   return Buffer.from(globalId, "base64").toString().split(":")[1]!;
 }
+
+export interface SseSubscription {
+  /** Every `next` payload received so far. */
+  payloads: { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] }[];
+  /** True once the server ended the stream. */
+  readonly completed: boolean;
+  /** Waits until a payload matches (or the timeout passes) and returns the matches. */
+  waitFor(predicate: (p: SseSubscription["payloads"][number]) => boolean, timeoutMs?: number): Promise<SseSubscription["payloads"]>;
+  stop(): Promise<void>;
+}
+
+/** A GraphQL subscription over Server-Sent Events, through yoga.fetch like every other request. */
+export async function subscribe(app: TestApp, query: string, headers: Record<string, string>): Promise<SseSubscription> {
+  const abort = new AbortController();
+  const res = await app.api.fetch("http://tandem.test/graphql", {
+    method: "POST",
+    signal: abort.signal,
+    headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
+    body: JSON.stringify({ query }),
+  });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const payloads: SseSubscription["payloads"] = [];
+  let completed = false;
+  let buffer = "";
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        for (let i = buffer.indexOf("\n\n"); i >= 0; i = buffer.indexOf("\n\n")) {
+          const lines = buffer.slice(0, i).split("\n");
+          buffer = buffer.slice(i + 2);
+          const event = lines.find((l) => l.startsWith("event:"))?.slice(6).trim();
+          const data = lines.find((l) => l.startsWith("data:"))?.slice(5).trim();
+          if (event === "complete") completed = true;
+          else if (event === "next" && data) payloads.push(JSON.parse(data));
+        }
+      }
+    } catch {
+      // stopped
+    }
+    completed = true;
+  })();
+  return {
+    payloads,
+    get completed() {
+      return completed;
+    },
+    async waitFor(predicate, timeoutMs = 3_000) {
+      const until = Date.now() + timeoutMs;
+      while (!payloads.some(predicate) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      return payloads.filter(predicate);
+    },
+    async stop() {
+      abort.abort();
+      await reader.cancel().catch(() => undefined);
+      await pump;
+    },
+  };
+}

@@ -114,7 +114,8 @@ describe(`tickets (${ENGINE})`, () => {
     expect((await newTicket(gC, contact)).number).toBe(17);
 
     const byNumber = await gC(`{ ticketByNumber(number: 7) { id subject } }`);
-    expect(byNumber.data.ticketByNumber).toEqual({ id: made.find((t) => t.number === 7)!.id, subject: "Concurrent 6" });
+    const seventh = made.findIndex((t) => t.number === 7);
+    expect(byNumber.data.ticketByNumber).toEqual({ id: made[seventh]!.id, subject: `Concurrent ${seventh}` });
     // Tenant B's ticket number 1 is B's own; A's numbers beyond B's count do not exist for B.
     expect((await gB(`query($n: Int!) { ticketByNumber(number: $n) { id } }`, { n: other.number })).data.ticketByNumber.id).toBe(other.id);
     expect((await gB(`{ ticketByNumber(number: 17) { id } }`)).data.ticketByNumber).toBeNull();
@@ -147,7 +148,7 @@ describe(`tickets (${ENGINE})`, () => {
     expect(ok(await update(gA, { id: t.id, status: "OPEN" })).status).toBe("OPEN");
 
     const tenant = await app.services.directory.getTenant("tk-a");
-    const audit = await app.services.scopes.forTenant(tenant.id).db.auditEvent.findMany({ where: { entityId: rowId(t.id) }, orderBy: { createdAt: "asc" } });
+    const audit = await app.services.scopes.forTenant(tenant.id).db.auditEvent.findMany({ where: { entityId: rowId(t.id) }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
     expect(audit.map((a) => [a.action, (a.before as { status: string } | null)?.status, (a.after as { status: string }).status])).toEqual([
       ["ticket.created", undefined, "OPEN"],
       ["ticket.status_changed", "OPEN", "PENDING"],
@@ -231,7 +232,7 @@ describe(`tickets (${ENGINE})`, () => {
     const res = ok(await update(gA, { id: t.id, status: "PENDING", priority: "URGENT", assigneeId: agentId, tags: ["Refund", "vip"] }));
     expect(res).toMatchObject({ status: "PENDING", priority: "URGENT", assignee: { email: "agent@tk.test" }, tags: ["refund", "vip"] });
     const tenant = await app.services.directory.getTenant("tk-a");
-    const audit = await app.services.scopes.forTenant(tenant.id).db.auditEvent.findMany({ where: { entityId: rowId(t.id) }, orderBy: { createdAt: "asc" } });
+    const audit = await app.services.scopes.forTenant(tenant.id).db.auditEvent.findMany({ where: { entityId: rowId(t.id) }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
     expect(audit.map((a) => a.action)).toEqual(["ticket.created", "ticket.updated"]);
     expect(audit[1]).toMatchObject({ before: { status: "OPEN", priority: "NORMAL", tags: ["old"] }, after: { status: "PENDING", priority: "URGENT", tags: ["refund", "vip"] } });
   });
