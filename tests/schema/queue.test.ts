@@ -88,6 +88,8 @@ describe(`operator queue (${ENGINE})`, () => {
     expect(subjects(await queue(multi, `filter: {needsHuman: true}`))).toEqual(["q-a:q-a normal"]);
     expect(subjects(await queue(multi, `filter: {status: [RESOLVED]}`))).toEqual(["q-b:q-b urgent"]);
     expect(subjects(await queue(multi))).not.toContain("q-b:q-b urgent"); // default: OPEN and PENDING
+    expect(subjects(await queue(multi, `filter: {priority: [URGENT]}`))).not.toContain("q-b:q-b urgent");
+    expect(subjects(await queue(multi, `filter: {status: []}`))).toContain("q-b:q-b urgent");
 
     const qa = (await app.tenant("q-a")).id;
     await app.services.scopes
