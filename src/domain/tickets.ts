@@ -37,7 +37,13 @@ export function dueTimes(deps: TenantDeps, priority: Priority, from: Date) {
   };
 }
 
-/** Opens a ticket with its first message; numbers are consecutive per tenant even under concurrency. */
+/**
+ * Opens a ticket with the customer's first message (author CONTACT). The number is the
+ * tenant's next one (1, 2, 3…, consecutive even under concurrent creation); due times come
+ * from the tenant's SLA policy for the priority; a merged contact's ticket goes to the
+ * contact it was merged into. ValidationError on subject/body/tags, NotFoundError for a
+ * contact that is not the tenant's. Audits `ticket.created` and publishes TICKET_CREATED.
+ */
 export async function openTicket(deps: TenantDeps, input: OpenTicketInput): Promise<Ticket> {
   const subject = text("subject", input.subject, SUBJECT_MAX);
   const body = text("body", input.body, BODY_MAX);
