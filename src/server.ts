@@ -31,7 +31,7 @@ export const QUERY_LIMITS = {
   maxAliases: 30,
   maxTokens: 5_000,
   maxDirectives: 50,
-  maxCost: 12_000,
+  maxCost: 100_000,
 };
 
 function useIntrospectionDisabled(): Plugin {
