@@ -1,21 +1,49 @@
-// Compliance checks (KYC, AML screening…) on a contact, record or settlement.
-// PENDING → IN_REVIEW → PASSED | FAILED | WAIVED; waiving needs a reason.
+// Compliance checks (KYC, AML screening…) on a contact, record or settlement of the tenant.
+// PENDING → IN_REVIEW → PASSED | FAILED | WAIVED; waiving needs a reason; decided checks are final.
 import type { ComplianceCheck, ComplianceKind, ComplianceStatus, Prisma } from "../generated/prisma/index.js";
 import { BACK_OFFICE_ROLES } from "../tenants/permissions.js";
+import type { TenantTx } from "../tenants/scoped-db.js";
 import { recordAudit } from "./audit.js";
 import type { TenantDeps } from "./deps.js";
-import { ConflictError, ValidationError } from "./errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
 import { must, optionalText, text } from "./input.js";
+import { lockRow, refusal } from "./row-lock.js";
 
+/** The only moves a check can make. */
 export const CHECK_TRANSITIONS: Record<ComplianceStatus, readonly ComplianceStatus[]> = {
-  PENDING: ["IN_REVIEW", "WAIVED"],
+  PENDING: ["IN_REVIEW"],
   IN_REVIEW: ["PASSED", "FAILED", "WAIVED"],
   PASSED: [],
   FAILED: [],
   WAIVED: [],
 };
 
+export const OPEN_STATUSES: readonly ComplianceStatus[] = ["PENDING", "IN_REVIEW"];
+const MAX_EVIDENCE = 100;
+
 export type CheckSubject = { contactId: string } | { recordId: string } | { settlementId: string };
+
+export function isDecided(status: ComplianceStatus): boolean {
+  return CHECK_TRANSITIONS[status].length === 0;
+}
+
+/** Undecided after its due date. */
+export function isOverdue(check: Pick<ComplianceCheck, "status" | "dueAt">, now = new Date()): boolean {
+  return !isDecided(check.status) && check.dueAt < now;
+}
+
+export function overdueWhere(overdue: boolean, now = new Date()): Prisma.ComplianceCheckWhereInput {
+  const where: Prisma.ComplianceCheckWhereInput = { status: { in: [...OPEN_STATUSES] }, dueAt: { lt: now } };
+  return overdue ? where : { NOT: where };
+}
+
+async function checkSubject(tx: TenantTx, s: CheckSubject): Promise<void> {
+  // Only the tenant's own rows are visible (RLS), so another tenant's subject is "not found".
+  const select = { id: true } as const;
+  if ("contactId" in s) must(await tx.contact.findFirst({ where: { id: s.contactId }, select }), "Contact", s.contactId);
+  if ("recordId" in s) must(await tx.record.findFirst({ where: { id: s.recordId }, select }), "Record", s.recordId);
+  if ("settlementId" in s) must(await tx.settlement.findFirst({ where: { id: s.settlementId }, select }), "Settlement", s.settlementId);
+}
 
 export async function openCheck(
   deps: TenantDeps,
@@ -23,12 +51,9 @@ export async function openCheck(
 ): Promise<ComplianceCheck> {
   const notes = optionalText("notes", input.notes, 5_000);
   const tenantId = deps.tenant.id;
+  const s = input.subject;
   return deps.scope.tx(async (tx) => {
-    const s = input.subject;
-    // The subject must exist in this tenant (the composite foreign key refuses others anyway).
-    if ("contactId" in s) must(await tx.contact.findFirst({ where: { id: s.contactId } }), "Contact", s.contactId);
-    if ("recordId" in s) must(await tx.record.findFirst({ where: { id: s.recordId } }), "Record", s.recordId);
-    if ("settlementId" in s) must(await tx.settlement.findFirst({ where: { id: s.settlementId } }), "Settlement", s.settlementId);
+    await checkSubject(tx, s);
     const check = await tx.complianceCheck.create({
       data: {
         tenantId,
@@ -45,56 +70,67 @@ export async function openCheck(
   });
 }
 
-async function changeCheck(deps: TenantDeps, id: string, action: string, change: (c: ComplianceCheck) => Prisma.ComplianceCheckUpdateManyMutationInput) {
+/**
+ * The one place a check changes: lock it, let `decide` refuse or say what to write, write it
+ * (status in the where clause as a second guard) and audit it, all in one transaction.
+ */
+async function changeCheck(
+  deps: TenantDeps,
+  id: string,
+  action: string,
+  decide: (c: ComplianceCheck) => Prisma.ComplianceCheckUpdateManyMutationInput | null,
+): Promise<ComplianceCheck> {
   const tenantId = deps.tenant.id;
   return deps.scope.tx(async (tx) => {
-    const before = must(await tx.complianceCheck.findFirst({ where: { id } }), "Compliance check", id);
-    const data = change(before);
-    // The status in the where clause: of two concurrent changes only one can win.
-    const { count } = await tx.complianceCheck.updateMany({ where: { id, status: before.status, updatedAt: before.updatedAt }, data });
-    if (count === 0) throw new ConflictError("The check changed meanwhile; read it again and retry.");
+    const before = must((await lockRow(tx, "ComplianceCheck", id)) ? await tx.complianceCheck.findFirst({ where: { id } }) : null, "Compliance check", id);
+    const data = decide(before);
+    if (!data) return before;
+    const { count } = await tx.complianceCheck.updateMany({ where: { id, status: before.status }, data });
+    if (count !== 1) throw new ConflictError("The check changed meanwhile; read it again and retry.");
     const after = await tx.complianceCheck.findFirstOrThrow({ where: { id } });
     await recordAudit(tx, tenantId, deps.actor, { action, entityType: "ComplianceCheck", entityId: id, before, after });
     return after;
   });
 }
 
-export function transitionCheck(deps: TenantDeps, id: string, status: ComplianceStatus, reason?: string | null) {
+export function transitionCheck(deps: TenantDeps, id: string, status: ComplianceStatus, reason?: string | null): Promise<ComplianceCheck> {
   const why = optionalText("reason", reason, 2_000);
   return changeCheck(deps, id, "compliance_check.status_changed", (c) => {
-    if (!CHECK_TRANSITIONS[c.status].includes(status)) {
-      const allowed = CHECK_TRANSITIONS[c.status];
-      throw new ValidationError("status", `A ${c.status} check cannot become ${status}${allowed.length ? `; it can become ${allowed.join(" or ")}` : ": it is decided"}.`);
-    }
-    if (status === "WAIVED" && !why) throw new ValidationError("reason", "Waiving a check needs a reason.");
-    const decided = status === "PASSED" || status === "FAILED" || status === "WAIVED";
-    return { status, ...(decided ? { decidedAt: new Date(), decisionReason: why ?? null } : {}) };
+    if (!CHECK_TRANSITIONS[c.status].includes(status)) throw new ValidationError("status", refusal("check", c.status, status, CHECK_TRANSITIONS[c.status]));
+    if (status === "WAIVED" && !why) throw new ValidationError("reason", "Waiving a check needs a reason: say why it is not needed and who agreed.");
+    return isDecided(status) ? { status, decidedAt: new Date(), decisionReason: why ?? null } : { status };
   });
 }
 
-export function addEvidence(deps: TenantDeps, id: string, evidence: { note: string; url?: string | null }) {
+function finalCheck(c: ComplianceCheck): ConflictError {
+  return new ConflictError(`The check is ${c.status}: a decided check is final.`);
+}
+
+export function addEvidence(deps: TenantDeps, id: string, evidence: { note: string; url?: string | null }): Promise<ComplianceCheck> {
   const note = text("note", evidence.note, 2_000);
   const url = optionalText("url", evidence.url, 2_000);
-  if (url && !/^https?:\/\/\S+$/.test(url)) throw new ValidationError("url", "Evidence links are http(s) URLs.");
+  if (url && !/^https?:\/\/[^\s/]+\S*$/i.test(url)) throw new ValidationError("url", "An evidence link is an http(s) URL, e.g. https://dms.example.com/doc/123.");
   return changeCheck(deps, id, "compliance_check.evidence_added", (c) => {
-    if (CHECK_TRANSITIONS[c.status].length === 0) throw new ValidationError("checkId", "The check is decided; its evidence is final.");
+    if (isDecided(c.status)) throw finalCheck(c);
     const list = Array.isArray(c.evidence) ? c.evidence : [];
-    return { evidence: [...list, { note, url: url ?? null, addedBy: deps.actor.name ?? deps.actor.type, at: new Date().toISOString() }] };
+    if (list.length >= MAX_EVIDENCE) throw new ValidationError("note", `A check holds at most ${MAX_EVIDENCE} pieces of evidence.`);
+    const addedBy = { type: deps.actor.type, id: deps.actor.id ?? null, name: deps.actor.name ?? null };
+    return { evidence: [...list, { note, url: url ?? null, addedBy, addedAt: new Date().toISOString() }] };
   });
 }
 
-export async function assignReviewer(deps: TenantDeps, id: string, operatorId: string | null) {
+/** Assigns (or with null unassigns) the reviewer: an active member of the tenant with a back-office role. */
+export async function assignReviewer(deps: TenantDeps, id: string, operatorId: string | null): Promise<ComplianceCheck> {
   if (operatorId) {
     const [member] = await deps.directory.membersOf(deps.tenant.id, [operatorId]);
-    if (!member || member.disabledAt) throw new ValidationError("reviewerId", "The reviewer must be an operator who is a member of this tenant.");
+    // Someone who is not a member here is "not found", exactly like an id that does not exist.
+    if (!member || member.disabledAt) throw new NotFoundError("Operator", operatorId);
     if (!BACK_OFFICE_ROLES.includes(member.role)) {
-      throw new ValidationError("reviewerId", `The reviewer is ${member.role} here; reviewers are OWNER, ADMIN or BACK_OFFICE members.`);
+      throw new ValidationError("reviewerId", `${member.name} is ${member.role} here; reviewers are ${BACK_OFFICE_ROLES.join(", ")} members.`);
     }
   }
-  return changeCheck(deps, id, "compliance_check.reviewer_assigned", () => ({ reviewerId: operatorId }));
-}
-
-export function overdueWhere(overdue: boolean, now = new Date()): Prisma.ComplianceCheckWhereInput {
-  const where = { status: { in: ["PENDING", "IN_REVIEW"] as ComplianceStatus[] }, dueAt: { lt: now } };
-  return overdue ? where : { NOT: where };
+  return changeCheck(deps, id, "compliance_check.reviewer_assigned", (c) => {
+    if (isDecided(c.status)) throw finalCheck(c);
+    return c.reviewerId === operatorId ? null : { reviewerId: operatorId };
+  });
 }

@@ -1,13 +1,16 @@
 // Settlements: money owed or due, exact, created idempotently and moved
 // PENDING → CLEARED | FAILED, CLEARED → REVERSED (with a reason).
 import { createHash } from "node:crypto";
-import type { Prisma, Settlement, SettlementDirection, SettlementStatus } from "../generated/prisma/index.js";
+import type { Settlement, SettlementDirection, SettlementStatus } from "../generated/prisma/index.js";
 import { recordAudit } from "./audit.js";
+import { formatDay, parseDay } from "./dates.js";
 import type { TenantDeps } from "./deps.js";
 import { ConflictError, ValidationError } from "./errors.js";
 import { isUniqueViolation, must, optionalText, text } from "./input.js";
-import { parseAmount } from "./money.js";
+import { currencyCode, parseAmount } from "./money.js";
+import { lockRow, refusal } from "./row-lock.js";
 
+/** The only moves a settlement can make. */
 export const SETTLEMENT_TRANSITIONS: Record<SettlementStatus, readonly SettlementStatus[]> = {
   PENDING: ["CLEARED", "FAILED"],
   CLEARED: ["REVERSED"],
@@ -15,10 +18,11 @@ export const SETTLEMENT_TRANSITIONS: Record<SettlementStatus, readonly Settlemen
   REVERSED: [],
 };
 
-export interface SettlementInput {
+export interface NewSettlement {
   idempotencyKey: string;
   reference: string;
   counterparty: string;
+  /** Decimal string in the currency's unit, e.g. "1234.50". */
   amount: string;
   currency: string;
   direction: SettlementDirection;
@@ -28,40 +32,48 @@ export interface SettlementInput {
   contactId?: string | null;
 }
 
-function valueDate(value: string): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const date = m ? new Date(`${value}T00:00:00Z`) : new Date(NaN);
-  if (!m || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    throw new ValidationError("valueDate", `"${value}" is not a date in the form YYYY-MM-DD.`);
-  }
-  return date;
+export interface CreatedSettlement {
+  settlement: Settlement;
+  /** True when an earlier request with the same key and body created it. */
+  replayed: boolean;
 }
 
-/**
- * Creates a settlement once per idempotency key: repeating the same request returns
- * the same settlement; the same key with a different request is a conflict.
- */
-export async function createSettlement(deps: TenantDeps, input: SettlementInput): Promise<{ settlement: Settlement; replayed: boolean }> {
-  const idempotencyKey = text("idempotencyKey", input.idempotencyKey, 200);
-  const currency = input.currency.trim().toUpperCase();
-  const normalized = {
+/** The request as the rules understand it: equal requests normalise to equal values, and so to the same hash. */
+function normalise(input: NewSettlement) {
+  const currency = currencyCode("currency", input.currency);
+  return {
     reference: text("reference", input.reference, 100),
     counterparty: text("counterparty", input.counterparty, 200),
     amountMinor: parseAmount("amount", input.amount, currency),
     currency,
     direction: input.direction,
-    valueDate: valueDate(input.valueDate),
+    valueDate: parseDay("valueDate", input.valueDate),
     ticketId: input.ticketId ?? null,
     contactId: input.contactId ?? null,
   };
-  const requestHash = createHash("sha256")
-    .update(JSON.stringify({ ...normalized, amountMinor: normalized.amountMinor.toString(), valueDate: input.valueDate }))
-    .digest("hex");
-  const replay = async (): Promise<{ settlement: Settlement; replayed: boolean } | null> => {
+}
+
+function requestHash(n: ReturnType<typeof normalise>): string {
+  // Fixed key order, amounts as integer strings, days as YYYY-MM-DD: "10.50" and "10.5" are the same request.
+  const canonical = [n.reference, n.counterparty, n.amountMinor.toString(), n.currency, n.direction, formatDay(n.valueDate), n.ticketId, n.contactId];
+  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+}
+
+/**
+ * Creates a settlement once per idempotency key: repeating the same request returns the
+ * same settlement (and writes nothing); the same key with a different request is a conflict.
+ * Two identical requests at the same moment meet at the unique (tenantId, idempotencyKey)
+ * index: one inserts, the other gets the violation and answers as a replay.
+ */
+export async function createSettlement(deps: TenantDeps, input: NewSettlement): Promise<CreatedSettlement> {
+  const idempotencyKey = text("idempotencyKey", input.idempotencyKey, 200);
+  const normalised = normalise(input);
+  const hash = requestHash(normalised);
+  const replay = async (): Promise<CreatedSettlement | null> => {
     const existing = await deps.scope.db.settlement.findFirst({ where: { idempotencyKey } });
     if (!existing) return null;
-    if (existing.requestHash !== requestHash) {
-      throw new ConflictError(`Idempotency key "${idempotencyKey}" was already used for a different settlement.`);
+    if (existing.requestHash !== hash) {
+      throw new ConflictError(`Idempotency key "${idempotencyKey}" was already used for a different settlement (${existing.reference}); use a new key for a new settlement.`);
     }
     return { settlement: existing, replayed: true };
   };
@@ -70,15 +82,15 @@ export async function createSettlement(deps: TenantDeps, input: SettlementInput)
   const tenantId = deps.tenant.id;
   try {
     const settlement = await deps.scope.tx(async (tx) => {
-      if (normalized.ticketId) must(await tx.ticket.findFirst({ where: { id: normalized.ticketId } }), "Ticket", normalized.ticketId);
-      if (normalized.contactId) must(await tx.contact.findFirst({ where: { id: normalized.contactId } }), "Contact", normalized.contactId);
-      const created = await tx.settlement.create({ data: { tenantId, ...normalized, idempotencyKey, requestHash } });
+      const select = { id: true } as const;
+      if (normalised.ticketId) must(await tx.ticket.findFirst({ where: { id: normalised.ticketId }, select }), "Ticket", normalised.ticketId);
+      if (normalised.contactId) must(await tx.contact.findFirst({ where: { id: normalised.contactId }, select }), "Contact", normalised.contactId);
+      const created = await tx.settlement.create({ data: { tenantId, ...normalised, idempotencyKey, requestHash: hash } });
       await recordAudit(tx, tenantId, deps.actor, { action: "settlement.created", entityType: "Settlement", entityId: created.id, after: created });
       return created;
     });
     return { settlement, replayed: false };
   } catch (err) {
-    // A concurrent request with the same key won the race: answer as a replay (or a conflict).
     if (isUniqueViolation(err)) {
       const raced = await replay();
       if (raced) return raced;
@@ -89,17 +101,16 @@ export async function createSettlement(deps: TenantDeps, input: SettlementInput)
 
 export async function transitionSettlement(deps: TenantDeps, id: string, status: SettlementStatus, reason?: string | null): Promise<Settlement> {
   const why = optionalText("reason", reason, 2_000);
-  if (status === "REVERSED" && !why) throw new ValidationError("reason", "Reversing a settlement needs a reason.");
   const tenantId = deps.tenant.id;
   return deps.scope.tx(async (tx) => {
-    const before = must(await tx.settlement.findFirst({ where: { id } }), "Settlement", id);
-    if (!SETTLEMENT_TRANSITIONS[before.status].includes(status)) {
-      const allowed = SETTLEMENT_TRANSITIONS[before.status];
-      throw new ValidationError("status", `A ${before.status} settlement cannot become ${status}${allowed.length ? `; it can become ${allowed.join(" or ")}` : ""}.`);
-    }
-    const data: Prisma.SettlementUpdateManyMutationInput = { status, statusReason: why ?? null, ...(status === "CLEARED" ? { settledAt: new Date() } : {}) };
+    const before = must((await lockRow(tx, "Settlement", id)) ? await tx.settlement.findFirst({ where: { id } }) : null, "Settlement", id);
+    const allowed = SETTLEMENT_TRANSITIONS[before.status];
+    if (!allowed.includes(status)) throw new ValidationError("status", refusal("settlement", before.status, status, allowed));
+    if (status === "REVERSED" && !why) throw new ValidationError("reason", "Reversing a settlement needs a reason, e.g. the chargeback or correction reference.");
+    const data = { status, statusReason: why ?? null, ...(status === "CLEARED" ? { settledAt: new Date() } : {}) };
+    // The status in the where clause as well as the lock: of two concurrent moves only one can win.
     const { count } = await tx.settlement.updateMany({ where: { id, status: before.status }, data });
-    if (count === 0) throw new ConflictError(`The settlement is no longer ${before.status}: another change won.`);
+    if (count !== 1) throw new ConflictError(`The settlement is no longer ${before.status}: another change won. Read it again.`);
     const after = await tx.settlement.findFirstOrThrow({ where: { id } });
     await recordAudit(tx, tenantId, deps.actor, { action: `settlement.${status.toLowerCase()}`, entityType: "Settlement", entityId: id, before, after });
     return after;

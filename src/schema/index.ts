@@ -17,6 +17,7 @@ import "./settlement.js";
 import "./audit-event.js";
 import "./metrics.js";
 import "./back-office-metrics.js";
+import "./back-office-cost.js";
 import "./queue.js";
 import "./ticket-events.js";
 

@@ -1,0 +1,226 @@
+// Compliance checks through the API: subjects, the status machine, evidence, reviewers,
+// lists, races and tenant isolation.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINE } from "../support/app.js";
+import { backOffice, expectAllNotFound, mutate, ok, query, rowCounts, rowId, rowOf, type BackOffice, type Gql } from "./back-office-support.js";
+
+const CHECK = "id kind status overdue dueAt decidedAt decisionReason evidence reviewer { id email } subjectContact { id } subjectRecord { id } subjectSettlement { id }";
+const PAST = "2020-01-01T00:00:00Z";
+const FUTURE = "2099-01-01T00:00:00Z";
+
+describe(`compliance checks (${ENGINE})`, () => {
+  let bo: BackOffice;
+  let gA: Gql;
+  let gB: Gql;
+  let recordA: string;
+  let settlementA: string;
+  let ids: Record<"backOffice" | "admin" | "agent" | "auditor" | "outsider", string>;
+
+  const open = (g: Gql, subjectId: string, extra: Record<string, unknown> = {}) =>
+    mutate(g, "openComplianceCheck", { kind: "KYC", subjectId, dueAt: FUTURE, ...extra }, CHECK);
+  const newCheck = async (subjectId = bo.contactA, extra: Record<string, unknown> = {}) => ok(await open(gA, subjectId, extra));
+  const move = (g: Gql, id: string, status: string, reason?: string) => mutate(g, "transitionComplianceCheck", { id, status, reason }, CHECK);
+  const assign = (g: Gql, checkId: string, reviewerId: string | null) => mutate(g, "assignComplianceReviewer", { checkId, reviewerId }, CHECK);
+  const actions = async (id: string) =>
+    (await query(gA, `query($e: String!) { auditEvents(filter: {entityId: $e}, orderBy: {field: CREATED_AT, direction: ASC}) { edges { node { action before after } } } }`, { e: id }))
+      .auditEvents.edges.map((e: any) => e.node);
+
+  beforeAll(async () => {
+    bo = await backOffice("cc");
+    ({ gA, gB } = bo);
+    recordA = ok(await mutate(gA, "createRecord", { type: "contract", reference: "C-1", title: "Contract" })).id;
+    settlementA = ok(
+      await mutate(gA, "createSettlement", { idempotencyKey: "s-1", reference: "S-1", counterparty: "Bank", amount: "10.00", currency: "EUR", direction: "PAYABLE", valueDate: "2026-12-01" }, "settlement { id }"),
+    ).settlement.id;
+    const app = bo.app;
+    await app.operator("bo@cc.test", { "cc-a": "BACK_OFFICE" });
+    await app.operator("admin@cc.test", { "cc-a": "ADMIN" });
+    await app.operator("agent@cc.test", { "cc-a": "AGENT" });
+    await app.operator("auditor@cc.test", { "cc-a": "AUDITOR" });
+    await app.operator("outsider@cc.test", { "cc-b": "BACK_OFFICE" });
+    const id = async (email: string) => (await app.services.directory.getOperatorByEmail(email)).id;
+    ids = {
+      backOffice: await id("bo@cc.test"),
+      admin: await id("admin@cc.test"),
+      agent: await id("agent@cc.test"),
+      auditor: await id("auditor@cc.test"),
+      outsider: await id("outsider@cc.test"),
+    };
+  });
+  afterAll(() => bo?.app.close());
+
+  it("opens a check on a contact, a record or a settlement of the tenant", async () => {
+    const onContact = await newCheck(bo.contactA, { notes: "New client" });
+    expect(onContact).toMatchObject({ kind: "KYC", status: "PENDING", overdue: false, subjectContact: { id: bo.contactA }, subjectRecord: null, subjectSettlement: null });
+    expect((await newCheck(recordA, { kind: "POLICY_ATTESTATION" })).subjectRecord).toEqual({ id: recordA });
+    expect((await newCheck(settlementA, { kind: "AML_SCREENING" })).subjectSettlement).toEqual({ id: settlementA });
+    expect(await open(gA, bo.ticketA)).toMatchObject({ __typename: "ValidationError", field: "subjectId" });
+    expect(await open(gA, "garbage")).toMatchObject({ __typename: "ValidationError", field: "subjectId" });
+    expect((await actions(onContact.id))[0]).toMatchObject({ action: "compliance_check.opened", before: null, after: { status: "PENDING", notes: "New client" } });
+  });
+
+  it("moves PENDING → IN_REVIEW → PASSED only, refusing other moves with nothing written", async () => {
+    const check = await newCheck();
+    const refuse = async (status: string, reason?: string) => {
+      const counts = await rowCounts(bo.app, "cc-a");
+      const row = await rowOf(bo.app, "cc-a", "complianceCheck", rowId(check.id));
+      const res = await move(gA, check.id, status, reason);
+      expect(await rowCounts(bo.app, "cc-a")).toEqual(counts);
+      expect(await rowOf(bo.app, "cc-a", "complianceCheck", rowId(check.id))).toEqual(row);
+      return res;
+    };
+    for (const status of ["PASSED", "FAILED", "PENDING"]) expect(await refuse(status)).toMatchObject({ __typename: "ValidationError", field: "status" });
+    const waive = await refuse("WAIVED", "not needed");
+    expect(waive.message).toBe("A PENDING check cannot become WAIVED; it can become IN_REVIEW.");
+    expect(ok(await move(gA, check.id, "IN_REVIEW"))).toMatchObject({ status: "IN_REVIEW", decidedAt: null });
+    const passed = ok(await move(gA, check.id, "PASSED", "Passport and address verified"));
+    expect(passed).toMatchObject({ status: "PASSED", decisionReason: "Passport and address verified", overdue: false });
+    expect(Date.parse(passed.decidedAt)).toBeGreaterThan(Date.now() - 60_000);
+    for (const status of ["FAILED", "WAIVED", "IN_REVIEW", "PENDING"]) {
+      const res = await refuse(status, "why");
+      expect(res.__typename).toBe("ValidationError");
+    }
+    expect((await move(gA, check.id, "FAILED")).message).toBe("A PASSED check is final and cannot become FAILED.");
+    expect((await actions(check.id)).map((e: any) => [e.action, e.before?.status ?? null, e.after.status])).toEqual([
+      ["compliance_check.opened", null, "PENDING"],
+      ["compliance_check.status_changed", "PENDING", "IN_REVIEW"],
+      ["compliance_check.status_changed", "IN_REVIEW", "PASSED"],
+    ]);
+  });
+
+  it("waives a check in review only with a reason, and fails one", async () => {
+    const check = await newCheck();
+    ok(await move(gA, check.id, "IN_REVIEW"));
+    const counts = await rowCounts(bo.app, "cc-a");
+    expect(await move(gA, check.id, "WAIVED")).toMatchObject({ __typename: "ValidationError", field: "reason" });
+    expect(await move(gA, check.id, "WAIVED", "   ")).toMatchObject({ __typename: "ValidationError", field: "reason" });
+    expect(await rowCounts(bo.app, "cc-a")).toEqual(counts);
+    expect(ok(await move(gA, check.id, "WAIVED", "Existing client, approved by the compliance lead"))).toMatchObject({
+      status: "WAIVED",
+      decisionReason: "Existing client, approved by the compliance lead",
+    });
+    const failing = await newCheck();
+    ok(await move(gA, failing.id, "IN_REVIEW"));
+    expect(ok(await move(gA, failing.id, "FAILED"))).toMatchObject({ status: "FAILED", decisionReason: null });
+  });
+
+  it("lets only one of two concurrent decisions win", async () => {
+    const check = await newCheck();
+    ok(await move(gA, check.id, "IN_REVIEW"));
+    const [pass, fail] = await Promise.all([move(gA, check.id, "PASSED"), move(gA, check.id, "FAILED")]);
+    const outcomes = [pass, fail].map((p) => p.__typename).sort();
+    expect(outcomes).toEqual(["TransitionComplianceCheckSuccess", "ValidationError"]);
+    const winner = (pass.data ?? fail.data).status;
+    const now = await query(gA, `query($id: ID!) { node(id: $id) { ... on ComplianceCheck { status } } }`, { id: check.id });
+    expect(now.node.status).toBe(winner);
+    expect((await actions(check.id)).filter((e: any) => e.after.status === "PASSED" || e.after.status === "FAILED")).toHaveLength(1);
+  });
+
+  it("collects evidence while undecided, keeping every piece", async () => {
+    const check = await newCheck();
+    const add = (note: string, url?: string) => mutate(gA, "addComplianceEvidence", { checkId: check.id, note, url }, "evidence");
+    expect(ok(await add("Passport checked", "https://dms.example.com/doc/1")).evidence).toHaveLength(1);
+    const both = await Promise.all([add("Utility bill"), add("Sanctions list: no match", "http://lists.example.org/r/9")]);
+    both.forEach((p) => ok(p));
+    const evidence = ok(await add("Call with client")).evidence;
+    expect(evidence.map((e: any) => e.note).sort()).toEqual(["Call with client", "Passport checked", "Sanctions list: no match", "Utility bill"]);
+    expect(evidence[0]).toMatchObject({ note: "Passport checked", url: "https://dms.example.com/doc/1", addedBy: { type: "API_KEY" } });
+    expect(Date.parse(evidence[0].addedAt)).toBeGreaterThan(0);
+    expect(await add("x", "javascript:alert(1)")).toMatchObject({ __typename: "ValidationError", field: "url" });
+    expect(await add("  ")).toMatchObject({ __typename: "ValidationError", field: "note" });
+    ok(await move(gA, check.id, "IN_REVIEW"));
+    ok(await move(gA, check.id, "PASSED"));
+    const late = await add("Too late");
+    expect(late.__typename).toBe("ConflictError");
+    expect(late.message).toMatch(/PASSED: a decided check is final/);
+  });
+
+  it("assigns reviewers who are back-office members of the tenant", async () => {
+    const check = await newCheck();
+    expect(ok(await assign(gA, check.id, ids.backOffice)).reviewer).toEqual({ id: ids.backOffice, email: "bo@cc.test" });
+    expect(ok(await assign(gA, check.id, ids.admin)).reviewer.email).toBe("admin@cc.test");
+    const counts = await rowCounts(bo.app, "cc-a");
+    for (const role of ["agent", "auditor"] as const) {
+      const res = await assign(gA, check.id, ids[role]);
+      expect(res).toMatchObject({ __typename: "ValidationError", field: "reviewerId" });
+      expect(res.message).toMatch(/reviewers are OWNER, ADMIN, BACK_OFFICE members/);
+    }
+    // Someone who serves only another tenant is as unknown here as an id that does not exist.
+    expect(await assign(gA, check.id, ids.outsider)).toMatchObject({ __typename: "NotFoundError", entity: "Operator" });
+    expect(await assign(gA, check.id, "no-such-operator")).toMatchObject({ __typename: "NotFoundError", entity: "Operator" });
+    expect(await rowCounts(bo.app, "cc-a")).toEqual(counts);
+    const mine = await query(gA, `query($r: ID!) { complianceChecks(filter: {reviewerId: $r}) { totalCount } }`, { r: ids.admin });
+    expect(mine.complianceChecks.totalCount).toBe(1);
+    expect(ok(await assign(gA, check.id, null)).reviewer).toBeNull();
+    expect((await actions(check.id)).filter((e: any) => e.action === "compliance_check.reviewer_assigned").map((e: any) => e.after.reviewerId)).toEqual([
+      ids.backOffice,
+      ids.admin,
+      null,
+    ]);
+  });
+
+  it("lists checks by kind, status, subject, reviewer and overdue, soonest due first", async () => {
+    const overdue = await newCheck(recordA, { kind: "REGULATORY_FILING", dueAt: PAST });
+    const inTime = await newCheck(recordA, { kind: "REGULATORY_FILING", dueAt: FUTURE });
+    const decidedLate = await newCheck(recordA, { kind: "REGULATORY_FILING", dueAt: "2021-01-01T00:00:00Z" });
+    ok(await move(gA, decidedLate.id, "IN_REVIEW"));
+    ok(await move(gA, decidedLate.id, "PASSED"));
+    ok(await assign(gA, inTime.id, ids.backOffice));
+    expect(overdue.overdue).toBe(true);
+    const list = async (filter: string, extra = "") =>
+      (await query(gA, `{ complianceChecks(filter: {kind: [REGULATORY_FILING], ${filter}} ${extra}) { totalCount edges { node { id } } } }`)).complianceChecks;
+    const idsOf = (c: any) => c.edges.map((e: any) => e.node.id);
+    expect(idsOf(await list(""))).toEqual([overdue.id, decidedLate.id, inTime.id]);
+    expect(idsOf(await list("", ", orderBy: {field: DUE_AT, direction: DESC}"))).toEqual([inTime.id, decidedLate.id, overdue.id]);
+    expect(idsOf(await list("overdue: true"))).toEqual([overdue.id]);
+    expect(idsOf(await list("overdue: false"))).toEqual([decidedLate.id, inTime.id]);
+    expect(idsOf(await list("status: [PASSED]"))).toEqual([decidedLate.id]);
+    expect(idsOf(await list("unassigned: false"))).toEqual([inTime.id]);
+    expect(idsOf(await list(`dueAfter: "2020-06-01T00:00:00Z", dueBefore: "2030-01-01T00:00:00Z"`))).toEqual([decidedLate.id]);
+    const bySubject = await query(gA, `query($s: ID!) { complianceChecks(filter: {subjectId: $s}) { totalCount } }`, { s: recordA });
+    expect(bySubject.complianceChecks.totalCount).toBe(4); // three here, one from the first test
+    const bad = await gA(`query($s: ID!) { complianceChecks(filter: {subjectId: $s}) { totalCount } }`, { s: bo.ticketA });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.subjectId" });
+  });
+
+  it("lets the AUDITOR read and BACK_OFFICE write, and keeps AGENTs out", async () => {
+    const app = bo.app;
+    const login = (email: string) => app.services.auth.login(email, "correct horse battery staple").then((r) => bo.asOperatorInA(r.token));
+    const [backOffice, auditor, agent] = [await login("bo@cc.test"), await login("auditor@cc.test"), await login("agent@cc.test")];
+    ok(await open(backOffice, bo.contactA));
+    expect((await auditor(`{ complianceChecks { totalCount } }`)).data.complianceChecks.totalCount).toBeGreaterThan(0);
+    const write = `mutation($s: ID!) { openComplianceCheck(input: {kind: KYC, subjectId: $s, dueAt: "${FUTURE}"}) { __typename } }`;
+    expect((await auditor(write, { s: bo.contactA })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await agent(write, { s: bo.contactA })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await agent(`{ complianceChecks { totalCount } }`)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("treats another tenant's checks and subjects as not found, on every query and mutation", async () => {
+    const checkA = await newCheck(settlementA);
+    const recordB = ok(await mutate(gB, "createRecord", { type: "contract", reference: "B-1", title: "B" })).id;
+    const checkB = ok(await open(gB, recordB));
+    const [countsA, countsB] = [await rowCounts(bo.app, "cc-a"), await rowCounts(bo.app, "cc-b")];
+    const rowA = await rowOf(bo.app, "cc-a", "complianceCheck", rowId(checkA.id));
+    expectAllNotFound({
+      openOnForeignContact: await open(gB, bo.contactA),
+      openOnForeignRecord: await open(gB, recordA),
+      openOnForeignSettlement: await open(gB, settlementA),
+      transition: await move(gB, checkA.id, "IN_REVIEW"),
+      evidence: await mutate(gB, "addComplianceEvidence", { checkId: checkA.id, note: "x" }),
+      assignReviewer: await assign(gB, checkA.id, ids.outsider),
+      assignForeignReviewer: await assign(gB, checkB.id, ids.backOffice),
+    });
+    expect(await rowCounts(bo.app, "cc-a")).toEqual(countsA);
+    expect(await rowCounts(bo.app, "cc-b")).toEqual(countsB);
+    expect(await rowOf(bo.app, "cc-a", "complianceCheck", rowId(checkA.id))).toEqual(rowA);
+    expect((await query(gB, `query($id: ID!) { node(id: $id) { id } }`, { id: checkA.id })).node).toBeNull();
+    for (const s of [settlementA, recordA, bo.contactA]) {
+      const res = await query(gB, `query($s: ID!) { complianceChecks(filter: {subjectId: $s}) { totalCount edges { node { id } } } }`, { s });
+      expect(res.complianceChecks).toEqual({ totalCount: 0, edges: [] });
+    }
+    const byReviewer = await query(gB, `query($r: ID!) { complianceChecks(filter: {reviewerId: $r}) { totalCount } }`, { r: ids.backOffice });
+    expect(byReviewer.complianceChecks.totalCount).toBe(0);
+    const all = await query(gB, `{ complianceChecks(first: 100) { totalCount edges { node { id } } } }`);
+    expect(all.complianceChecks.edges.map((e: any) => e.node.id)).toEqual([checkB.id]);
+  });
+});

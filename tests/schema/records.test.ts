@@ -1,0 +1,226 @@
+// Business records through the API: versions, retention, legal hold, archive, lists,
+// permissions and tenant isolation.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINE } from "../support/app.js";
+import { backOffice, expectAllNotFound, mutate, ok, query, rowCounts, rowId, rowOf, type BackOffice, type Gql } from "./back-office-support.js";
+
+const RECORD = "id type reference title data version retentionUntil retentionDue legalHold legalHoldReason archivedAt contact { id }";
+
+describe(`records (${ENGINE})`, () => {
+  let bo: BackOffice;
+  let gA: Gql;
+  let gB: Gql;
+
+  const create = (g: Gql, reference: string, extra: Record<string, unknown> = {}) =>
+    mutate(g, "createRecord", { type: "contract", reference, title: `Contract ${reference}`, data: { value: 1 }, ...extra }, RECORD);
+  const newRecord = async (reference: string, extra: Record<string, unknown> = {}) => ok(await create(gA, reference, extra));
+  const events = async (id: string) =>
+    (await query(gA, `query($e: String!) { auditEvents(first: 100, filter: {entityId: $e}, orderBy: {field: CREATED_AT, direction: ASC}) {
+      edges { node { action actorType actorId before after } } } }`, { e: id })).auditEvents.edges.map((e: any) => e.node);
+
+  beforeAll(async () => {
+    bo = await backOffice("rec");
+    ({ gA, gB } = bo);
+  });
+  afterAll(() => bo?.app.close());
+
+  it("creates a typed record; the reference is unique per tenant and type", async () => {
+    const rec = await newRecord("CTR-1", { type: " Contract ", contactId: bo.contactA, data: { parties: ["A", "B"], value: "1200.00" } });
+    expect(rec).toMatchObject({ type: "contract", reference: "CTR-1", version: 1, legalHold: false, archivedAt: null, contact: { id: bo.contactA } });
+    expect(rec.data).toEqual({ parties: ["A", "B"], value: "1200.00" });
+    const before = await rowCounts(bo.app, "rec-a");
+    const dup = await create(gA, "CTR-1");
+    expect(dup.__typename).toBe("ConflictError");
+    expect(dup.message).toMatch(/contract record with reference CTR-1 already exists/);
+    expect(await rowCounts(bo.app, "rec-a")).toEqual(before);
+    expect((await create(gA, "CTR-1", { type: "invoice" })).__typename).toBe("CreateRecordSuccess");
+    expect(await create(gA, "X-1", { type: "no spaces" })).toMatchObject({ __typename: "ValidationError", field: "type" });
+    expect(await create(gA, "X-2", { data: [1, 2] })).toMatchObject({ __typename: "ValidationError", field: "data" });
+    expect(await create(gA, "X-3", { title: "   " })).toMatchObject({ __typename: "ValidationError", field: "title" });
+    const [event] = await events(rec.id);
+    expect(event).toMatchObject({ action: "record.created", actorType: "API_KEY", before: null, after: { reference: "CTR-1" } });
+  });
+
+  it("keeps every earlier version, readable as a history, newest first", async () => {
+    const rec = await newRecord("HIST-1", { contactId: bo.contactA });
+    const update = (input: Record<string, unknown>) => mutate(gA, "updateRecord", { id: rec.id, ...input }, RECORD);
+    expect(ok(await update({ title: "Contract v2", data: { value: 2 } })).version).toBe(2);
+    expect(ok(await update({ data: { value: 3, note: "renewed" } })).version).toBe(3);
+    const v4 = ok(await update({ title: "Contract v4", contactId: null }));
+    expect(v4).toMatchObject({ version: 4, title: "Contract v4", data: { value: 3, note: "renewed" }, contact: null });
+
+    const history = await query(gA, `query($id: ID!) { node(id: $id) { ... on BusinessRecord {
+        versions { totalCount edges { node { id version title data contactId createdAt record { id } } } } } } }`, { id: rec.id });
+    const versions = history.node.versions;
+    expect(versions.totalCount).toBe(3);
+    expect(versions.edges.map((e: any) => [e.node.version, e.node.title, e.node.data, e.node.contactId])).toEqual([
+      [3, "Contract v2", { value: 3, note: "renewed" }, bo.contactA],
+      [2, "Contract v2", { value: 2 }, bo.contactA],
+      [1, "Contract HIST-1", { value: 1 }, bo.contactA],
+    ]);
+    expect(versions.edges.every((e: any) => e.node.record.id === rec.id)).toBe(true);
+    const versionNode = await query(gA, `query($id: ID!) { node(id: $id) { __typename ... on RecordVersion { version } } }`, { id: versions.edges[2].node.id });
+    expect(versionNode.node).toEqual({ __typename: "RecordVersion", version: 1 });
+
+    // A request that changes nothing writes nothing; one with nothing to change is refused.
+    const before = await rowCounts(bo.app, "rec-a");
+    expect(ok(await update({ title: "Contract v4", data: { note: "renewed", value: 3 } })).version).toBe(4);
+    expect(await update({})).toMatchObject({ __typename: "ValidationError", field: "input" });
+    expect(await update({ title: null })).toMatchObject({ __typename: "ValidationError", field: "title" });
+    expect(await rowCounts(bo.app, "rec-a")).toEqual(before);
+
+    const audit = await events(rec.id);
+    expect(audit.map((e: any) => e.action)).toEqual(["record.created", "record.updated", "record.updated", "record.updated"]);
+    expect(audit[3]).toMatchObject({ before: { version: 3, title: "Contract v2" }, after: { version: 4, title: "Contract v4", contactId: null } });
+  });
+
+  it("gives concurrent updates of one record consecutive versions, losing none", async () => {
+    const rec = await newRecord("RACE-1");
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => mutate(gA, "updateRecord", { id: rec.id, data: { n } }, "version")));
+    expect(results.map((r) => ok(r).version).sort()).toEqual([2, 3, 4, 5, 6]);
+    const after = await query(gA, `query($id: ID!) { node(id: $id) { ... on BusinessRecord { version versions { totalCount edges { node { version } } } } } }`, { id: rec.id });
+    expect(after.node.version).toBe(6);
+    expect(after.node.versions.edges.map((e: any) => e.node.version)).toEqual([5, 4, 3, 2, 1]);
+  });
+
+  it("refuses to archive a record on legal hold, writing nothing, and archives it once released", async () => {
+    const rec = await newRecord("HOLD-1");
+    const hold = (h: boolean, reason?: string) => mutate(gA, "setLegalHold", { id: rec.id, hold: h, reason }, "legalHold legalHoldReason");
+    const archive = () => mutate(gA, "archiveRecord", { id: rec.id }, "archivedAt");
+    expect(await hold(true)).toMatchObject({ __typename: "ValidationError", field: "reason" });
+    expect(ok(await hold(true, "Litigation 2026-17"))).toEqual({ legalHold: true, legalHoldReason: "Litigation 2026-17" });
+
+    const counts = await rowCounts(bo.app, "rec-a");
+    const row = await rowOf(bo.app, "rec-a", "record", rowId(rec.id));
+    const refused = await archive();
+    expect(refused.__typename).toBe("ConflictError");
+    expect(refused.message).toMatch(/legal hold \(Litigation 2026-17\).*release the hold first/);
+    expect(await rowCounts(bo.app, "rec-a")).toEqual(counts);
+    expect(await rowOf(bo.app, "rec-a", "record", rowId(rec.id))).toEqual(row);
+
+    expect(ok(await hold(false))).toEqual({ legalHold: false, legalHoldReason: null });
+    const archivedAt = ok(await archive()).archivedAt;
+    expect(Date.parse(archivedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // Archiving again changes nothing; an archived record keeps its content.
+    expect(ok(await archive()).archivedAt).toBe(archivedAt);
+    const change = await mutate(gA, "updateRecord", { id: rec.id, title: "Too late" });
+    expect(change.__typename).toBe("ConflictError");
+    expect(change.message).toMatch(/archived/);
+    expect((await events(rec.id)).map((e: any) => e.action)).toEqual([
+      "record.created",
+      "record.legal_hold_set",
+      "record.legal_hold_released",
+      "record.archived",
+    ]);
+  });
+
+  it("sets and clears retention dates, and lists records due for review", async () => {
+    const due = await newRecord("RET-1", { type: "customer_file" });
+    const later = await newRecord("RET-2", { type: "customer_file" });
+    const retention = (id: string, retentionUntil: string | null) => mutate(gA, "setRecordRetention", { id, retentionUntil }, "retentionUntil retentionDue");
+    expect(ok(await retention(due.id, "2020-01-01T00:00:00Z"))).toEqual({ retentionUntil: "2020-01-01T00:00:00.000Z", retentionDue: true });
+    expect(ok(await retention(later.id, "2099-01-01T00:00:00Z"))).toEqual({ retentionUntil: "2099-01-01T00:00:00.000Z", retentionDue: false });
+    const dueList = await query(gA, `{ records(filter: {type: "customer_file", retentionDue: true}) { totalCount edges { node { reference } } } }`);
+    expect(dueList.records.edges.map((e: any) => e.node.reference)).toEqual(["RET-1"]);
+    const before2100 = await query(gA, `{ records(filter: {type: "customer_file", retentionDueBefore: "2100-01-01T00:00:00Z"}, orderBy: {field: RETENTION_UNTIL, direction: ASC}) {
+      edges { node { reference } } } }`);
+    expect(before2100.records.edges.map((e: any) => e.node.reference)).toEqual(["RET-1", "RET-2"]);
+    expect(ok(await retention(due.id, null))).toEqual({ retentionUntil: null, retentionDue: false });
+    const audit = await events(due.id);
+    expect(audit.slice(1).map((e: any) => [e.action, e.before.retentionUntil, e.after.retentionUntil])).toEqual([
+      ["record.retention_set", null, "2020-01-01T00:00:00.000Z"],
+      ["record.retention_set", "2020-01-01T00:00:00.000Z", null],
+    ]);
+  });
+
+  it("lists with filters, order and pages of at most 100", async () => {
+    for (const ref of ["L-3", "L-1", "L-2"]) await newRecord(ref, { type: "claim", contactId: ref === "L-2" ? bo.contactA : null });
+    const page = (args: string) => query(gA, `{ records(${args}) { totalCount pageInfo { hasNextPage endCursor } edges { node { reference } } } }`);
+    const sorted = await page(`first: 2, filter: {type: "claim"}, orderBy: {field: REFERENCE, direction: ASC}`);
+    expect(sorted.records.totalCount).toBe(3);
+    expect(sorted.records.edges.map((e: any) => e.node.reference)).toEqual(["L-1", "L-2"]);
+    expect(sorted.records.pageInfo.hasNextPage).toBe(true);
+    const next = await page(`first: 2, after: "${sorted.records.pageInfo.endCursor}", filter: {type: "claim"}, orderBy: {field: REFERENCE, direction: ASC}`);
+    expect(next.records.edges.map((e: any) => e.node.reference)).toEqual(["L-3"]);
+    const byContact = await query(gA, `query($c: ID!) { records(filter: {type: "claim", contactId: $c}) { totalCount edges { node { reference } } } }`, { c: bo.contactA });
+    expect(byContact.records.edges.map((e: any) => e.node.reference)).toEqual(["L-2"]);
+    expect((await page(`filter: {reference: "L-3"}`)).records.totalCount).toBe(1);
+    expect((await page(`filter: {type: "claim", archived: true}`)).records.totalCount).toBe(0);
+    expect((await page(`filter: {type: "claim", legalHold: false}`)).records.totalCount).toBe(3);
+    expect((await page(`filter: {type: "claim"}`)).records.edges).toHaveLength(3);
+    expect((await page(`first: 100`)).records.edges.length).toBeGreaterThan(0);
+
+    const tooMany = await gA(`{ records(first: 101) { totalCount } }`);
+    expect(tooMany.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
+    expect(tooMany.errors?.[0]?.message).toMatch(/between 0 and 100/);
+    const nestedTooMany = await gA(`{ records(first: 1) { edges { node { versions(first: 500) { totalCount } } } } }`);
+    expect(nestedTooMany.errors?.[0]?.message).toMatch(/between 0 and 100/);
+  });
+
+  it("reads a page of records with contacts and versions in a fixed number of statements (no N+1)", async () => {
+    for (let i = 0; i < 30; i++) {
+      const rec = await newRecord(`BULK-${i}`, { type: "bulk", contactId: bo.contactA });
+      await mutate(gA, "updateRecord", { id: rec.id, title: `Bulk ${i} v2` });
+    }
+    const statements = async (n: number) => {
+      const before = bo.app.services.database.stats.statements;
+      const res = await gA(`{ records(first: ${n}, filter: {type: "bulk"}) { totalCount edges { node { title contact { name } versions(first: 3) { totalCount edges { node { title } } } } } } }`);
+      expect(res.errors).toBeUndefined();
+      expect(res.data.records.edges).toHaveLength(n);
+      expect(res.data.records.edges[0].node.versions.totalCount).toBe(1);
+      return bo.app.services.database.stats.statements - before;
+    };
+    expect(await statements(30)).toBe(await statements(3));
+  });
+
+  it("lets BACK_OFFICE write, the AUDITOR read only, and keeps AGENTs and read-only keys out", async () => {
+    const app = bo.app;
+    const backOffice = bo.asOperatorInA(await app.operator("bo@rec.test", { "rec-a": "BACK_OFFICE" }));
+    const auditor = bo.asOperatorInA(await app.operator("aud@rec.test", { "rec-a": "AUDITOR" }));
+    const agent = bo.asOperatorInA(await app.operator("agent@rec.test", { "rec-a": "AGENT" }));
+    const readKey = await app.apiKey("rec-a", ["BACK_READ"]);
+    const readOnly: Gql = (q, v) => app.gql(q, v, app.as(readKey));
+    const frontKey = await app.apiKey("rec-a", ["FRONT_READ", "FRONT_WRITE"]);
+    const frontOnly: Gql = (q, v) => app.gql(q, v, app.as(frontKey));
+
+    const written = ok(await mutate(backOffice, "createRecord", { type: "memo", reference: "M-1", title: "By back office" }));
+    const [event] = await events(written.id);
+    expect(event).toMatchObject({ actorType: "OPERATOR", action: "record.created" });
+
+    const createAs = (g: Gql) => g(`mutation { createRecord(input: {type: "memo", reference: "M-2", title: "x"}) { __typename } }`);
+    for (const g of [auditor, agent, readOnly, frontOnly]) expect((await createAs(g)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    for (const g of [auditor, readOnly, backOffice]) expect((await query(g, `{ records(filter: {type: "memo"}) { totalCount } }`)).records.totalCount).toBe(1);
+    for (const g of [agent, frontOnly]) expect((await g(`{ records { totalCount } }`)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("treats another tenant's records, versions and contacts as not found, on every query and mutation", async () => {
+    const recA = await newRecord("CROSS-1", { contactId: bo.contactA });
+    ok(await mutate(gA, "updateRecord", { id: recA.id, title: "Changed" }));
+    const versionA = (await query(gA, `query($id: ID!) { node(id: $id) { ... on BusinessRecord { versions { edges { node { id } } } } } }`, { id: recA.id })).node
+      .versions.edges[0].node.id;
+    const recB = ok(await create(gB, "CROSS-B"));
+    const [countsA, countsB] = [await rowCounts(bo.app, "rec-a"), await rowCounts(bo.app, "rec-b")];
+    const rowA = await rowOf(bo.app, "rec-a", "record", rowId(recA.id));
+
+    expectAllNotFound({
+      createRecordWithForeignContact: await create(gB, "X", { contactId: bo.contactA }),
+      updateRecord: await mutate(gB, "updateRecord", { id: recA.id, title: "hijack" }),
+      updateRecordWithForeignContact: await mutate(gB, "updateRecord", { id: recB.id, contactId: bo.contactA }),
+      setRecordRetention: await mutate(gB, "setRecordRetention", { id: recA.id, retentionUntil: "2020-01-01T00:00:00Z" }),
+      setLegalHold: await mutate(gB, "setLegalHold", { id: recA.id, hold: true, reason: "x" }),
+      releaseLegalHold: await mutate(gB, "setLegalHold", { id: recA.id, hold: false }),
+      archiveRecord: await mutate(gB, "archiveRecord", { id: recA.id }),
+    });
+    expect(await rowCounts(bo.app, "rec-a")).toEqual(countsA);
+    expect(await rowCounts(bo.app, "rec-b")).toEqual(countsB);
+    expect(await rowOf(bo.app, "rec-a", "record", rowId(recA.id))).toEqual(rowA);
+
+    for (const id of [recA.id, versionA]) expect((await query(gB, `query($id: ID!) { node(id: $id) { id } }`, { id })).node).toBeNull();
+    const filtered = await query(gB, `query($c: ID!) { records(filter: {contactId: $c}) { totalCount edges { node { id } } } }`, { c: bo.contactA });
+    expect(filtered.records).toEqual({ totalCount: 0, edges: [] });
+    const byRef = await query(gB, `{ records(filter: {reference: "CROSS-1"}) { totalCount } }`);
+    expect(byRef.records.totalCount).toBe(0);
+    const all = await query(gB, `{ records(first: 100) { edges { node { id } } } }`);
+    expect(all.records.edges.map((e: any) => e.node.id)).toEqual([recB.id]);
+  });
+});
