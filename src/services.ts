@@ -28,6 +28,7 @@ export function createServices(config: Config, logger: Logger, database: Databas
   const scopes = new TenantScopes(database.prisma, { statementTimeoutMs: config.statementTimeoutMs });
   const directory = new Directory(database.prisma, scopes);
   const secrets = new SecretBox(config.authSecret);
+  const events = createEventBus(config.redisUrl);
   return {
     config,
     logger,
@@ -36,8 +37,8 @@ export function createServices(config: Config, logger: Logger, database: Databas
     directory,
     auth: new Authenticator(database.prisma, scopes, config.authSecret, config.tokenTtl),
     secrets,
-    events: createEventBus(config.redisUrl),
+    events,
     rateLimiter: createRateLimiter(config.redisUrl),
-    bots: new BotDirectory(database.prisma, scopes, directory, secrets, config.telegram.apiRoot),
+    bots: new BotDirectory(database.prisma, scopes, directory, secrets, config.telegram.apiRoot, events),
   };
 }

@@ -1,17 +1,27 @@
+// The one context type every feature sees: grammY's context plus the desk of the
+// tenant whose bot received the update. (The API's context is ApiContext; the two
+// are named apart on purpose.)
 import type { Context } from "grammy";
 import type { TenantDeps } from "../domain/deps.js";
 import type { Logger } from "../logger.js";
-import type { ConnectedBot } from "../tenants/bots.js";
-import type { Assistant } from "./assistant/types.js";
+import type { BotIdentity } from "../tenants/bots.js";
+import type { ChatStore } from "./chat-state.js";
+import type { FrontDesk } from "./front-desk.js";
+import type { Texts } from "./texts.js";
 
-/** What every feature gets besides grammY's context: the tenant this bot serves. */
+export interface Desk {
+  /** Which bot this is (never its token). */
+  bot: BotIdentity;
+  deps: TenantDeps;
+  frontDesk: FrontDesk;
+  chats: ChatStore;
+  logger: Logger;
+  /** The tenant's locale: what the desk says when it speaks without the LLM. */
+  t: Texts;
+}
+
 export interface DeskFlavor {
-  desk: {
-    bot: ConnectedBot;
-    deps: TenantDeps;
-    assistants: { llm: Assistant | null; offline: Assistant };
-    logger: Logger;
-  };
+  desk: Desk;
 }
 
 export type BotContext = Context & DeskFlavor;

@@ -1,33 +1,36 @@
-// One grammY Bot per tenant token, all sharing the same features.
+// One grammY Bot per tenant token, all sharing the same features. The desk (the
+// tenant, its front desk and chat state) is looked up per update, so a tenant's
+// changed settings reach its bot without a restart.
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, Composer } from "grammy";
-import type { TenantDeps } from "../domain/deps.js";
 import type { Logger } from "../logger.js";
-import type { ConnectedBot } from "../tenants/bots.js";
-import type { Assistant } from "./assistant/types.js";
-import type { BotContext } from "./context.js";
+import type { BotIdentity } from "../tenants/bots.js";
+import type { BotContext, Desk } from "./context.js";
+import { chatsFeature } from "./features/chats.js";
 import { commandsFeature } from "./features/commands.js";
 import { conversationFeature } from "./features/conversation.js";
 import { ratingFeature } from "./features/rating.js";
 import { unhandledFeature } from "./features/unhandled.js";
-import { texts } from "./texts.js";
 
 export interface BotDeps {
-  bot: ConnectedBot;
-  deps: TenantDeps;
-  assistants: { llm: Assistant | null; offline: Assistant };
+  identity: BotIdentity;
+  /** The desk for the next update (the registry refreshes the tenant now and then). */
+  desk(): Desk;
   logger: Logger;
   apiRoot: string;
+  /** Errors the boundary must not swallow: the update is kept and processed again later. */
+  isTransient(err: unknown): boolean;
 }
 
 export function createBot(token: string, d: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, {
     client: { apiRoot: d.apiRoot },
+    // Known from getMe at connect time: no getMe call on every start.
     botInfo: {
-      id: Number(d.bot.telegramId),
+      id: Number(d.identity.telegramId),
       is_bot: true,
-      first_name: d.bot.username,
-      username: d.bot.username,
+      first_name: d.identity.username,
+      username: d.identity.username,
       can_join_groups: true,
       can_read_all_group_messages: false,
       supports_inline_queries: false,
@@ -39,22 +42,31 @@ export function createBot(token: string, d: BotDeps): Bot<BotContext> {
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 
   bot.use((ctx, next) => {
-    ctx.desk = { bot: d.bot, deps: d.deps, assistants: d.assistants, logger: d.logger };
+    ctx.desk = d.desk();
     return next();
   });
 
-  const guarded = new Composer<BotContext>();
-  // 1. Private chats only, unless the tenant enabled groups.
-  guarded.use((ctx, next) => (ctx.chat && ctx.chat.type !== "private" && !d.deps.tenant.settings.bot.groupsEnabled ? undefined : next()));
-  // 2. Commands, 3. buttons, 4. free text, 5. everything else.
-  guarded.use(commandsFeature, ratingFeature, conversationFeature, unhandledFeature);
-  bot.use(guarded);
+  const features = new Composer<BotContext>();
+  // 1. Groups and channels: answered only when the tenant enables them, never with case data.
+  features.use(chatsFeature);
+  // 2. Commands (/start, /help, /new, /status, /human).
+  features.use(commandsFeature);
+  // 3. Buttons: ratings and "did this help?".
+  features.use(ratingFeature);
+  // 4. Free text: the assistant.
+  features.use(conversationFeature);
+  // 5. Everything else (media, edits, service messages): a clear reply or deliberately nothing.
+  features.use(unhandledFeature);
+  bot.use(features);
 
-  // The error boundary: log, tell the customer, never crash or lose the process.
+  // The error boundary: log, tell the customer, never crash the process. A database
+  // outage is rethrown instead, so the registry keeps the update and tries it again.
   bot.catch(async (err) => {
-    d.logger.error({ tenantId: d.deps.tenant.id, botId: d.bot.id, updateId: err.ctx.update.update_id, err: err.error }, "bot update failed");
-    if (err.ctx.callbackQuery) await err.ctx.answerCallbackQuery().catch(() => undefined);
-    if (err.ctx.chat?.type === "private") await err.ctx.reply(texts(d.deps.tenant.settings.locale).error).catch(() => undefined);
+    const { ctx } = err;
+    if (d.isTransient(err.error)) throw err.error;
+    d.logger.error({ tenantId: d.identity.tenantId, botId: d.identity.id, updateId: ctx.update.update_id, err: err.error }, "bot update failed");
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+    else if (ctx.chat?.type === "private" && ctx.message) await ctx.reply(ctx.desk.t.error).catch(() => undefined);
   });
   return bot;
 }

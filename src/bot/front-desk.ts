@@ -1,140 +1,226 @@
-// What one customer message does, whatever the channel plumbing: find or create the
-// contact, let the assistant answer with tools bound to this tenant and this contact,
-// fall back to the offline answerer when the LLM fails, and audit every turn.
-import type { Contact, KnowledgeArticle, Ticket } from "../generated/prisma/index.js";
+// What one customer message does, whatever the Telegram plumbing: the message goes
+// into the customer's open case, the assistant answers with tools bound to this
+// tenant and this contact, the offline answerer takes over when the LLM fails, and
+// every turn and tool call is written to the audit log (actor ASSISTANT).
+import type { Contact, Ticket } from "../generated/prisma/index.js";
 import { recordAudit } from "../domain/audit.js";
 import type { TenantDeps } from "../domain/deps.js";
 import { addMessage } from "../domain/messages.js";
 import { openTicket, requestHuman, ticketsOfContact } from "../domain/tickets.js";
 import type { Logger } from "../logger.js";
-import { ArticleIndex, subjectFrom } from "./assistant/offline.js";
-import type { Assistant, AssistantReply, CaseSummary, FrontDeskTools } from "./assistant/types.js";
+import { ArticleIndex } from "./assistant/article-index.js";
+import { subjectFrom } from "./assistant/offline.js";
+import type { Assistant, AssistantContext, AssistantReply, CaseSummary, ChatTurn, FrontDeskTools, HumanResult } from "./assistant/types.js";
+import { clip } from "./clean-text.js";
 
-export interface Customer {
-  telegramUserId: bigint;
-  chatId: bigint;
-  name: string;
-  languageCode?: string;
+export interface Assistants {
+  /** Null when no OPENAI_API_KEY is configured. */
+  llm: Assistant | null;
+  offline: Assistant;
 }
 
-const summary = (t: Ticket): CaseSummary => ({ number: t.number, subject: t.subject, status: t.status, needsHuman: t.needsHuman });
-const isOpen = (t: Ticket) => t.status === "OPEN" || t.status === "PENDING";
+/** What happened during one turn: the tools read and write it, so nothing is done twice. */
+interface Turn {
+  contact: Contact;
+  text: string;
+  history: ChatTurn[];
+  open: Ticket | null;
+  /** The customer's current message is in `open`'s thread. */
+  recorded: boolean;
+  createdCaseId?: string;
+}
 
-/** Published articles per tenant, indexed, kept for a short while. */
-const indexes = new Map<string, { at: number; index: ArticleIndex }>();
+export interface TurnResult {
+  reply: AssistantReply;
+  /** The case the conversation is in after this turn, if any. */
+  case: CaseSummary | null;
+  /** Why the LLM did not answer, when it was configured and the offline answerer replied instead. */
+  fallback?: string;
+}
+
 const INDEX_TTL_MS = 30_000;
+const QUERY_MAX = 500;
 
-async function articleIndex(deps: TenantDeps): Promise<ArticleIndex> {
-  const cached = indexes.get(deps.tenant.id);
-  if (cached && Date.now() - cached.at < INDEX_TTL_MS) return cached.index;
-  const articles: KnowledgeArticle[] = await deps.scope.db.knowledgeArticle.findMany({ where: { published: true } });
-  const index = new ArticleIndex(articles);
-  indexes.set(deps.tenant.id, { at: Date.now(), index });
-  return index;
-}
+export const summary = (t: Ticket): CaseSummary => ({ number: t.number, subject: t.subject, status: t.status, needsHuman: t.needsHuman });
 
-export function forgetArticleIndex(tenantId: string): void {
-  indexes.delete(tenantId);
-}
+/** One tenant's front desk; the bot of that tenant holds one. */
+export class FrontDesk {
+  private index: { at: number; index: ArticleIndex } | null = null;
 
-/** The Telegram user's contact in this tenant, created on first contact. */
-export async function contactFor(deps: TenantDeps, customer: Customer): Promise<Contact> {
-  const existing = await deps.scope.db.contact.findFirst({ where: { telegramUserId: customer.telegramUserId } });
-  const contact = existing?.mergedIntoId ? await deps.scope.db.contact.findFirst({ where: { id: existing.mergedIntoId } }) : existing;
-  if (contact) {
-    if (contact.telegramChatId !== customer.chatId) {
-      return deps.scope.db.contact.update({ where: { tenantId_id: { tenantId: deps.tenant.id, id: contact.id } }, data: { telegramChatId: customer.chatId } });
-    }
-    return contact;
+  constructor(
+    readonly deps: TenantDeps,
+    private readonly assistants: Assistants,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The tenant's published articles, indexed; rebuilt at most every 30 s so edits show up quickly. */
+  async articles(): Promise<ArticleIndex> {
+    if (this.index && Date.now() - this.index.at < INDEX_TTL_MS) return this.index.index;
+    const rows = await this.deps.scope.db.knowledgeArticle.findMany({ where: { published: true }, select: { id: true, title: true, body: true, tags: true } });
+    this.index = { at: Date.now(), index: new ArticleIndex(rows) };
+    return this.index.index;
   }
-  try {
-    return await deps.scope.tx(async (tx) => {
-      const created = await tx.contact.create({
-        data: { tenantId: deps.tenant.id, name: customer.name.slice(0, 200) || "Telegram user", telegramUserId: customer.telegramUserId, telegramChatId: customer.chatId, locale: customer.languageCode ?? null },
-      });
-      await recordAudit(tx, deps.tenant.id, deps.actor, { action: "contact.created", entityType: "Contact", entityId: created.id, after: created });
-      return created;
+
+  /** The contact's newest OPEN or PENDING case. */
+  openCaseOf(contactId: string): Promise<Ticket | null> {
+    return this.deps.scope.db.ticket.findFirst({ where: { contactId, status: { in: ["OPEN", "PENDING"] } }, orderBy: { createdAt: "desc" } });
+  }
+
+  /** Answers one message from a customer in a private chat. */
+  async answer(contact: Contact, text: string, history: ChatTurn[]): Promise<TurnResult> {
+    const open = await this.openCaseOf(contact.id);
+    const turn: Turn = { contact, text, history, open, recorded: false };
+    if (open) {
+      await addMessage(this.deps, { ticketId: open.id, body: text, author: "CONTACT" });
+      turn.recorded = true;
+    }
+    const tools = this.tools(turn);
+    const context = (): AssistantContext => ({
+      tenantName: this.deps.tenant.name,
+      locale: this.deps.tenant.settings.locale,
+      openCase: turn.open ? summary(turn.open) : null,
+      history,
     });
-  } catch {
-    // Two first messages at once: the other one created the contact.
-    return (await deps.scope.db.contact.findFirst({ where: { telegramUserId: customer.telegramUserId } }))!;
-  }
-}
-
-export async function openCaseOf(deps: TenantDeps, contactId: string): Promise<Ticket | null> {
-  return deps.scope.db.ticket.findFirst({ where: { contactId, status: { in: ["OPEN", "PENDING"] } }, orderBy: { createdAt: "desc" } });
-}
-
-/** Tools bound to one tenant and one contact. */
-export function toolsFor(deps: TenantDeps, contact: Contact): FrontDeskTools {
-  const audit = (action: string, after: unknown) =>
-    deps.scope.tx((tx) => recordAudit(tx, deps.tenant.id, deps.actor, { action: `assistant.tool.${action}`, entityType: "Contact", entityId: contact.id, after }));
-  return {
-    async searchKnowledgeBase(query) {
-      const hits = (await articleIndex(deps)).query(query.slice(0, 500));
-      await audit("search_knowledge_base", { query: query.slice(0, 500), hits: hits.map((h) => ({ title: h.title, score: Math.round(h.score * 10) / 10 })) });
-      return hits;
-    },
-    async openCase(subject, text) {
-      const open = await openCaseOf(deps, contact.id);
-      if (open) return summary(open);
-      const t = await openTicket(deps, { contactId: contact.id, subject: subjectFrom(subject || text), body: text.slice(0, 20_000) || subject, channel: "TELEGRAM" });
-      return summary(t);
-    },
-    async caseStatus() {
-      await audit("case_status", {});
-      return (await ticketsOfContact(deps, contact.id, 5)).map(summary);
-    },
-    async addToCase(text) {
-      const open = await openCaseOf(deps, contact.id);
-      if (!open) return null;
-      await addMessage(deps, { ticketId: open.id, body: text.slice(0, 20_000), author: "CONTACT" });
-      return summary(open);
-    },
-    async requestHuman(reason) {
-      let ticket = await openCaseOf(deps, contact.id);
-      let created = false;
-      if (!ticket) {
-        ticket = await openTicket(deps, { contactId: contact.id, subject: subjectFrom(reason), body: reason.slice(0, 20_000) || "Asked for a person.", channel: "TELEGRAM" });
-        created = true;
+    let reply: AssistantReply | null = null;
+    let fallback: string | undefined;
+    if (this.assistants.llm) {
+      try {
+        reply = await this.assistants.llm.reply(text, tools, context());
+      } catch (err) {
+        fallback = clip((err as Error).message || String(err), 300);
+        this.logger.warn({ tenantId: this.deps.tenant.id, err: fallback }, "LLM failed; the offline answerer replies");
       }
-      const was = ticket.needsHuman;
-      ticket = await requestHuman(deps, ticket.id);
-      return { ticket: { ...summary(ticket), needsHuman: was }, created };
-    },
-  };
+    }
+    // The offline answerer sees what the LLM did before failing (a case it opened), through the same turn.
+    reply ??= await this.assistants.offline.reply(text, tools, context());
+    if (turn.open) await addMessage(this.deps, { ticketId: turn.open.id, body: reply.text, author: "ASSISTANT" });
+    await this.audit("assistant.turn", { type: "Contact", id: contact.id }, {
+      by: reply.by,
+      ...(fallback ? { llmFailed: fallback } : {}),
+      question: clip(text, 2_000),
+      answer: clip(reply.text, 4_000),
+      cited: reply.cited?.title ?? null,
+      unanswered: reply.unanswered ?? false,
+      case: turn.open?.number ?? null,
+    });
+    return { reply, case: turn.open ? summary(turn.open) : null, fallback };
+  }
+
+  /** Opens a new case with the customer's words (/new, or the description asked for). */
+  async openNewCase(contact: Contact, text: string): Promise<Ticket> {
+    const ticket = await openTicket(this.deps, { contactId: contact.id, subject: subjectFrom(text), body: text, channel: "TELEGRAM" });
+    await this.audit("assistant.tool", { type: "Contact", id: contact.id }, { tool: "open_case", via: "/new", result: { number: ticket.number, created: true } });
+    return ticket;
+  }
+
+  /**
+   * Brings a person in: flags the open case, or opens one from the conversation.
+   * `customerText` is what the customer just wrote, if anything (it goes into the case);
+   * `reason` says why, for the operator.
+   */
+  requestHuman(contact: Contact, reason: string, history: ChatTurn[] = [], customerText?: string): Promise<HumanResult> {
+    const turn: Turn = { contact, text: customerText ?? reason, history, open: null, recorded: customerText === undefined };
+    return this.tools(turn).requestHuman(reason);
+  }
+
+  /** The customer's cases, newest first. */
+  cases(contact: Contact): Promise<CaseSummary[]> {
+    return this.tools({ contact, text: "", history: [], open: null, recorded: false }).caseStatus();
+  }
+
+  /** One audit event by the assistant, about a contact (or, in a group, a chat). */
+  async audit(action: string, entity: { type: "Contact" | "TelegramChat"; id: string }, after: unknown): Promise<void> {
+    await this.deps.scope.tx((tx) => recordAudit(tx, this.deps.tenant.id, this.deps.actor, { action, entityType: entity.type, entityId: entity.id, after }));
+  }
+
+  /** The tools of one turn, bound to this tenant and this contact. */
+  private tools(turn: Turn): FrontDeskTools {
+    const deps = this.deps;
+    const contactId = turn.contact.id;
+    const audited = async <T>(tool: string, input: unknown, run: () => Promise<T>, show: (r: T) => unknown): Promise<T> => {
+      const result = await run();
+      await this.audit("assistant.tool", { type: "Contact", id: contactId }, { tool, input, result: show(result) });
+      return result;
+    };
+    const ensureCase = async (subject: string): Promise<{ ticket: Ticket; created: boolean }> => {
+      turn.open ??= await this.openCaseOf(contactId);
+      if (turn.open) {
+        if (!turn.recorded) {
+          await addMessage(deps, { ticketId: turn.open.id, body: turn.text, author: "CONTACT" });
+          turn.recorded = true;
+        }
+        return { ticket: turn.open, created: turn.open.id === turn.createdCaseId };
+      }
+      const ticket = await openTicket(deps, { contactId, subject: subjectFrom(subject || turn.text), body: transcript(turn), channel: "TELEGRAM" });
+      turn.open = ticket;
+      turn.recorded = true;
+      turn.createdCaseId = ticket.id;
+      return { ticket, created: true };
+    };
+    return {
+      searchKnowledgeBase: (query) =>
+        audited(
+          "search_knowledge_base",
+          { query: clip(query, QUERY_MAX) },
+          async () => (await this.articles()).query(clip(query, QUERY_MAX)),
+          (hits) => hits.map((h) => ({ title: h.title, score: Math.round(h.score * 10) / 10, coverage: Math.round(h.coverage * 100) / 100 })),
+        ),
+      openCase: (subject, caseSummary) =>
+        audited(
+          "open_case",
+          { subject: clip(subject, 200) },
+          async () => {
+            const { ticket, created } = await ensureCase(subject);
+            // The model's summary is its own words: kept in the thread as the assistant's, never as the customer's.
+            if (created && caseSummary.trim() && caseSummary.trim() !== turn.text.trim()) {
+              await addMessage(deps, { ticketId: ticket.id, body: `Summary by the assistant: ${clip(caseSummary.trim(), 2_000)}`, author: "ASSISTANT" });
+            }
+            return { case: summary(ticket), created };
+          },
+          (r) => ({ number: r.case.number, created: r.created }),
+        ),
+      caseStatus: () =>
+        audited(
+          "case_status",
+          {},
+          async () => (await ticketsOfContact(deps, contactId, 5)).map(summary),
+          (cases) => cases.map((c) => ({ number: c.number, status: c.status })),
+        ),
+      addToCase: () =>
+        audited(
+          "add_to_case",
+          {},
+          async () => {
+            if (turn.open && turn.recorded) return { case: summary(turn.open), added: false };
+            const [latest] = await ticketsOfContact(deps, contactId, 1);
+            if (!latest) return null;
+            await addMessage(deps, { ticketId: latest.id, body: turn.text, author: "CONTACT" });
+            // A finished case reopens when the customer writes to it (the front-office rule).
+            turn.open = (await deps.scope.db.ticket.findFirst({ where: { id: latest.id } })) ?? latest;
+            turn.recorded = true;
+            return { case: summary(turn.open), added: true };
+          },
+          (r) => (r ? { number: r.case.number, added: r.added } : null),
+        ),
+      requestHuman: (reason) =>
+        audited(
+          "request_human",
+          { reason: clip(reason, 500) },
+          async () => {
+            const { ticket, created } = await ensureCase(reason);
+            const flagged = await requestHuman(deps, ticket.id);
+            turn.open = flagged;
+            return { case: summary(flagged), created, alreadyWaiting: ticket.needsHuman && !created };
+          },
+          (r) => ({ number: r.case.number, created: r.created, alreadyWaiting: r.alreadyWaiting }),
+        ),
+    };
+  }
 }
 
-/**
- * Answers one message. The LLM answers when configured; if it fails or times out the
- * offline answerer answers the same message, so the customer always gets a reply.
- */
-export async function answer(
-  deps: TenantDeps,
-  contact: Contact,
-  text: string,
-  assistants: { llm: Assistant | null; offline: Assistant },
-  logger: Logger,
-): Promise<AssistantReply> {
-  const tools = toolsFor(deps, contact);
-  const open = await openCaseOf(deps, contact.id);
-  const context = { locale: deps.tenant.settings.locale, openCase: open ? summary(open) : null };
-  let reply: AssistantReply | null = null;
-  if (assistants.llm) {
-    try {
-      reply = await assistants.llm.reply(text, tools, context);
-    } catch (err) {
-      logger.warn({ tenantId: deps.tenant.id, err: (err as Error).message }, "LLM failed; the offline answerer replies");
-    }
-  }
-  reply ??= await assistants.offline.reply(text, tools, context);
-  await deps.scope.tx((tx) =>
-    recordAudit(tx, deps.tenant.id, deps.actor, {
-      action: "assistant.turn",
-      entityType: "Contact",
-      entityId: contact.id,
-      after: { by: reply!.by, question: text.slice(0, 2_000), answer: reply!.text.slice(0, 4_000), cited: reply!.cited?.title ?? null, unanswered: reply!.unanswered ?? false },
-    }),
-  );
-  return reply;
+/** A new case's first message: the customer's own recent words, oldest first. */
+function transcript(turn: Turn): string {
+  const earlier = turn.history.filter((h) => h.role === "user").slice(-3).map((h) => h.text);
+  const lines = [...earlier, turn.text].filter((l) => l.trim());
+  return clip(lines.join("\n\n"), 20_000) || "The customer asked for help on Telegram.";
 }

@@ -1,9 +1,14 @@
-// Serves every connected tenant's bot from one process: webhooks (secret checked,
-// update de-duplicated durably, acknowledged before the slow work) or long polling,
-// per-chat ordering, and delivery of operators' replies and rating prompts.
+// Serves every connected tenant's bot from one process. Updates arrive by webhook
+// (secret checked) or long polling; each is written to BotUpdate before it is
+// acknowledged, so a redelivery is recognised and an acknowledged update survives a
+// crash; then it is processed once, in order per chat. Operators' replies and
+// rating prompts go out through the BotDelivery outbox, one delivery per reply
+// however many processes see the event, retried when Telegram fails.
 import { timingSafeEqual } from "node:crypto";
-import { InlineKeyboard, type Bot } from "grammy";
+import { GrammyError, InlineKeyboard, type Bot } from "grammy";
 import type { Update } from "grammy/types";
+import { isDatabaseUnavailable } from "../api/errors.js";
+import { Prisma, type BotDelivery } from "../generated/prisma/index.js";
 import type { TenantDeps } from "../domain/deps.js";
 import type { TicketEvent } from "../domain/events.js";
 import { isUniqueViolation } from "../domain/input.js";
@@ -13,64 +18,98 @@ import type { ConnectedBot } from "../tenants/bots.js";
 import { OfflineAssistant } from "./assistant/offline.js";
 import { OpenAIAssistant } from "./assistant/openai.js";
 import type { Assistant } from "./assistant/types.js";
-import type { BotContext } from "./context.js";
+import { ChatStore } from "./chat-state.js";
+import { cleanJson, clip } from "./clean-text.js";
+import type { BotContext, Desk } from "./context.js";
 import { createBot } from "./create-bot.js";
+import { FrontDesk } from "./front-desk.js";
+import { Lanes } from "./lanes.js";
 import { sendLong } from "./send.js";
 import { texts } from "./texts.js";
+
+/** What Telegram sends us; anything else is not asked for. */
+export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
+
+const TENANT_REFRESH_MS = 30_000;
+/** A claim older than this belongs to a worker that died: the update may be taken again. */
+const STALE_CLAIM_MS = 60_000;
+const MAX_UPDATE_ATTEMPTS = 5;
+const MAX_DELIVERY_ATTEMPTS = 6;
+const SWEEP_INTERVAL_MS = 15_000;
 
 interface Running {
   info: ConnectedBot;
   bot: Bot<BotContext>;
-  deps: TenantDeps;
+  desk: Desk;
+  loadedAt: number;
   stopEvents: () => void;
+  stopPolling?: AbortController;
 }
+
+type DeliveryKind = "reply" | "csat" | "nps" | "ces";
+
+/**
+ * How updates arrive: `webhook` (PUBLIC_URL set), `polling` (development), or `off`
+ * (tests that post to the webhook themselves).
+ */
+export type UpdateMode = "webhook" | "polling" | "off";
 
 export class BotRegistry {
   private readonly running = new Map<string, Running>();
-  /** The last piece of work of each chat: the next update of that chat waits for it. */
-  private readonly chains = new Map<string, Promise<void>>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly lanes = new Lanes();
   private readonly offline = new OfflineAssistant();
   private readonly llm: Assistant | null;
+  private sweeper: NodeJS.Timeout | null = null;
+  private stopBotChanges: (() => void) | null = null;
+  private stopped = false;
+  readonly mode: UpdateMode;
 
-  constructor(private readonly services: Services) {
-    const { openai } = services.config;
-    this.llm = openai.apiKey ? new OpenAIAssistant(openai) : null;
+  constructor(
+    private readonly services: Services,
+    options: { mode?: UpdateMode } = {},
+  ) {
+    const { apiKey, ...openai } = services.config.openai;
+    this.llm = apiKey ? new OpenAIAssistant({ apiKey, ...openai }) : null;
+    const { publicUrl } = services.config.telegram;
+    this.mode = options.mode ?? (publicUrl ? "webhook" : services.config.nodeEnv === "test" ? "off" : "polling");
   }
 
-  /** Starts every enabled bot: webhooks when PUBLIC_URL is set, long polling otherwise. */
+  /**
+   * Starts every enabled bot (webhooks when PUBLIC_URL is set, long polling otherwise),
+   * takes up updates and deliveries an earlier run left unfinished, and follows bots
+   * connected or disconnected meanwhile (by any process).
+   */
   async start(): Promise<void> {
-    for (const info of await this.services.bots.list()) await this.add(info);
+    this.stopBotChanges = this.followBotChanges();
+    for (const info of await this.services.bots.list()) {
+      await this.add(info).catch((err) => this.services.logger.error({ botId: info.id, err: (err as Error).message }, "bot could not start"));
+    }
+    await this.sweep();
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
   }
 
   async add(info: ConnectedBot): Promise<Running> {
     await this.remove(info.id);
-    const tenant = activeTenant(await this.services.directory.getTenant(info.tenantId));
-    const deps: TenantDeps = {
-      scope: this.services.scopes.forTenant(tenant.id),
-      tenant,
-      actor: { type: "ASSISTANT", id: info.id, name: `@${info.username}` },
-      events: this.services.events,
-      directory: this.services.directory,
-    };
-    const bot = createBot(info.token, {
-      bot: info,
-      deps,
-      assistants: { llm: this.llm, offline: this.offline },
+    const desk = await this.buildDesk(info);
+    const running: Running = { info, desk, loadedAt: Date.now(), bot: null as never, stopEvents: () => undefined };
+    running.bot = createBot(info.token, {
+      identity: { id: info.id, tenantId: info.tenantId, telegramId: info.telegramId, username: info.username },
+      desk: () => running.desk,
       logger: this.services.logger,
       apiRoot: this.services.config.telegram.apiRoot,
+      isTransient: isDatabaseUnavailable,
     });
-    const running: Running = { info, bot, deps, stopEvents: this.deliver(info, bot, deps) };
+    running.stopEvents = this.followTickets(running);
     this.running.set(info.id, running);
     const { publicUrl } = this.services.config.telegram;
-    if (publicUrl) {
-      await bot.api.setWebhook(`${publicUrl}/telegram/${info.id}`, { secret_token: info.webhookSecret, allowed_updates: ["message", "callback_query", "edited_message"] });
-    } else if (this.services.config.nodeEnv !== "test") {
-      await bot.api.deleteWebhook().catch(() => undefined);
-      // Long polling (development): updates go through the same de-duplication and queue.
-      void this.poll(running);
+    if (this.mode === "webhook" && publicUrl) {
+      await running.bot.api.setWebhook(`${publicUrl}/telegram/${info.id}`, { secret_token: info.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
+    } else if (this.mode === "polling") {
+      running.stopPolling = new AbortController();
+      void this.poll(running, running.stopPolling.signal);
     }
-    this.services.logger.info({ botId: info.id, tenantId: info.tenantId, username: info.username, mode: publicUrl ? "webhook" : "polling" }, "bot started");
+    this.services.logger.info({ botId: info.id, tenantId: info.tenantId, username: info.username, mode: this.mode }, "bot started");
     return running;
   }
 
@@ -79,150 +118,313 @@ export class BotRegistry {
     if (!r) return;
     this.running.delete(botId);
     r.stopEvents();
+    r.stopPolling?.abort();
   }
 
+  private async buildDesk(info: ConnectedBot): Promise<Desk> {
+    const tenant = activeTenant(await this.services.directory.getTenant(info.tenantId));
+    const deps: TenantDeps = {
+      scope: this.services.scopes.forTenant(tenant.id),
+      tenant,
+      actor: { type: "ASSISTANT", id: info.id, name: `@${info.username}` },
+      events: this.services.events,
+      directory: this.services.directory,
+    };
+    const identity = { id: info.id, tenantId: info.tenantId, telegramId: info.telegramId, username: info.username };
+    return {
+      bot: identity,
+      deps,
+      frontDesk: new FrontDesk(deps, { llm: this.llm, offline: this.offline }, this.services.logger),
+      chats: new ChatStore(deps, info.id),
+      logger: this.services.logger,
+      t: texts(tenant.settings.locale),
+    };
+  }
+
+  /** The tenant's settings are read again now and then, so a changed locale or option reaches the bot. */
+  private async fresh(r: Running): Promise<Running> {
+    if (Date.now() - r.loadedAt > TENANT_REFRESH_MS) {
+      r.desk = await this.buildDesk(r.info);
+      r.loadedAt = Date.now();
+    }
+    return r;
+  }
+
+  // ------------------------------------------------------------ updates in
+
   /**
-   * A webhook request: 401 without the right secret (nothing processed), 200 at once
-   * otherwise — after the update is recorded, so a redelivery is recognised.
+   * A webhook request: 401 without the right secret (nothing processed), otherwise
+   * 200 as soon as the update is stored — the answer is sent after the acknowledgement.
+   * 503 when the update could not be stored: Telegram delivers it again later.
    */
   async handleWebhook(botId: string, secretHeader: string | null, body: unknown): Promise<{ status: number; message: string }> {
-    const r = this.running.get(botId) ?? (await this.lazyStart(botId));
+    let r: Running | null;
+    try {
+      r = this.running.get(botId) ?? (await this.lazyStart(botId));
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) return { status: 503, message: "temporarily unavailable" };
+      throw err;
+    }
     if (!r || !secretHeader || !safeEqual(secretHeader, r.info.webhookSecret)) return { status: 401, message: "unauthorized" };
-    const update = body as Update;
-    if (!update || typeof update.update_id !== "number") return { status: 400, message: "not a Telegram update" };
-    if (!(await this.firstTime(r, update))) return { status: 200, message: "duplicate" };
-    this.enqueue(r, update);
+    if (!isUpdate(body)) return { status: 400, message: "not a Telegram update" };
+    try {
+      await this.receive(r, body);
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) return { status: 503, message: "temporarily unavailable" };
+      throw err;
+    }
     return { status: 200, message: "ok" };
   }
 
+  /** A bot connected by another process (or before this one started). */
   private async lazyStart(botId: string): Promise<Running | null> {
+    if (this.stopped) return null;
     const info = await this.services.bots.byId(botId);
     return info ? this.add(info) : null;
   }
 
-  /** Records the update id; false if this bot has seen it before (at-most-once processing). */
-  private async firstTime(r: Running, update: Update): Promise<boolean> {
+  /** Stores the update (once: a redelivery is recognised by its update_id) and queues it. */
+  private async receive(r: Running, update: Update): Promise<void> {
+    const { deps } = r.desk;
+    let row: { id: string };
     try {
-      await r.deps.scope.db.botUpdate.create({ data: { tenantId: r.deps.tenant.id, botId: r.info.id, updateId: BigInt(update.update_id) } });
-      return true;
+      row = await deps.scope.db.botUpdate.create({
+        data: { tenantId: deps.tenant.id, botId: r.info.id, updateId: BigInt(update.update_id), chatId: chatOf(update), payload: cleanJson(update) as object },
+        select: { id: true },
+      });
     } catch (err) {
-      if (isUniqueViolation(err)) return false;
+      if (isUniqueViolation(err)) return;
       throw err;
     }
+    this.queue(r, row.id, update);
   }
 
-  private enqueue(r: Running, update: Update): void {
-    const chatId = update.message?.chat.id ?? update.callback_query?.message?.chat.id ?? update.edited_message?.chat.id ?? update.callback_query?.from.id ?? 0;
-    const key = `${r.info.id}:${chatId}`;
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const work = previous
-      .then(() => r.bot.handleUpdate(update))
-      .catch((err) => this.services.logger.error({ botId: r.info.id, err }, "update processing failed"))
-      .finally(() => {
-        if (this.chains.get(key) === work) this.chains.delete(key);
-        this.inFlight.delete(work);
-      });
-    this.chains.set(key, work);
-    this.inFlight.add(work);
+  private queue(r: Running, rowId: string, update: Update): void {
+    void this.lanes
+      .run(`chat:${r.info.id}:${chatOf(update) ?? "none"}`, () => this.process(r, rowId, update))
+      .catch((err) => this.services.logger.error({ botId: r.info.id, updateId: update.update_id, err: (err as Error).message }, "update processing failed"));
   }
 
-  private async poll(r: Running): Promise<void> {
+  /**
+   * Processes a stored update if this worker can claim it: unprocessed, and not taken
+   * by another worker recently. A database outage leaves it unprocessed for the sweep.
+   */
+  private async process(r: Running, rowId: string, update: Update): Promise<void> {
+    const { scope, tenant } = r.desk.deps;
+    const now = new Date();
+    const claimed = await scope.db.botUpdate.updateMany({
+      where: { id: rowId, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - STALE_CLAIM_MS) } }] },
+      data: { claimedAt: now, attempts: { increment: 1 } },
+    });
+    if (claimed.count === 0) return;
+    const done = (data: Prisma.BotUpdateUpdateInput) => scope.db.botUpdate.update({ where: { tenantId_id: { tenantId: tenant.id, id: rowId } }, data });
+    try {
+      await (await this.fresh(r)).bot.handleUpdate(update);
+    } catch (err) {
+      // Only transient failures get here (the bot's error boundary answers the rest): try again later.
+      this.services.logger.warn({ botId: r.info.id, updateId: update.update_id, err: (err as Error).message }, "update failed; it will be retried");
+      await done({ claimedAt: null }).catch(() => undefined);
+      return;
+    }
+    await done({ processedAt: new Date(), claimedAt: null, payload: Prisma.DbNull });
+  }
+
+  private async poll(r: Running, signal: AbortSignal): Promise<void> {
     let offset = 0;
-    while (this.running.get(r.info.id) === r) {
+    await r.bot.api.deleteWebhook().catch(() => undefined);
+    while (!signal.aborted) {
       try {
-        const updates = await r.bot.api.getUpdates({ offset, timeout: 25 });
+        // grammY types the signal with its polyfill's AbortSignal; Node's own is what it uses at run time.
+        const updates = await r.bot.api.getUpdates({ offset, timeout: 25, allowed_updates: [...ALLOWED_UPDATES] }, signal as never);
         for (const u of updates) {
+          await this.receive(r, u);
           offset = u.update_id + 1;
-          if (await this.firstTime(r, u)) this.enqueue(r, u);
         }
       } catch (err) {
+        if (signal.aborted) return;
         this.services.logger.warn({ botId: r.info.id, err: (err as Error).message }, "polling failed; retrying");
-        await new Promise((res) => setTimeout(res, 3_000));
+        await new Promise((res) => setTimeout(res, 3_000).unref());
       }
     }
   }
 
+  // ------------------------------------------------------------ deliveries out
+
   /** Subscribes to the tenant's ticket events and delivers what the customer should see. */
-  private deliver(info: ConnectedBot, bot: Bot<BotContext>, deps: TenantDeps): () => void {
-    const events = this.services.events.subscribe("ticket", deps.tenant.id);
-    let stopped = false;
+  private followTickets(r: Running): () => void {
+    const events = this.services.events.subscribe("ticket", r.info.tenantId);
     void (async () => {
       for await (const event of events) {
-        if (stopped) break;
-        const work = this.deliverOne(info, bot, deps, event).catch((err) =>
-          this.services.logger.error({ botId: info.id, err }, "delivery failed"),
-        );
-        this.inFlight.add(work);
-        void work.finally(() => this.inFlight.delete(work));
+        // Per ticket in order: a reply and the rating prompt after it arrive in that order.
+        void this.lanes
+          .run(`ticket:${event.ticketId}`, () => this.onTicketEvent(r, event))
+          .catch((err) => this.services.logger.error({ botId: r.info.id, ticketId: event.ticketId, err: (err as Error).message }, "delivery failed"));
       }
     })();
-    return () => {
-      stopped = true;
-      void events.return?.(undefined);
-    };
+    return () => void events.return?.(undefined);
   }
 
-  private async deliverOne(info: ConnectedBot, bot: Bot<BotContext>, deps: TenantDeps, event: TicketEvent): Promise<void> {
-    const t = texts(deps.tenant.settings.locale);
+  private async onTicketEvent(r: Running, event: TicketEvent): Promise<void> {
+    const { deps, t } = await this.fresh(r).then((x) => x.desk);
     if (event.type === "MESSAGE_ADDED" && event.public && event.messageId) {
       const message = await deps.scope.db.message.findFirst({ where: { id: event.messageId }, include: { ticket: { include: { contact: true } } } });
-      // Internal notes never leave; replies go only to the ticket's own contact's chat.
+      // Internal notes never leave; operators' replies go only to the ticket's own contact's chat.
       if (!message || message.internal || message.author !== "OPERATOR") return;
       const chatId = message.ticket.contact.telegramChatId;
       if (!chatId) return;
-      await this.send(info, bot, deps, { chatId, ticketId: message.ticketId, messageId: message.id, kind: "reply", text: t.operatorReply(message.ticket.number, message.body) });
+      await this.enqueueDelivery(r, { kind: "reply", dedupKey: `reply:${message.id}`, chatId, ticketId: message.ticketId, messageId: message.id, text: t.operatorReply(message.ticket.number, message.body) });
     }
     if (event.type === "TICKET_UPDATED") {
       const ticket = await deps.scope.db.ticket.findFirst({ where: { id: event.ticketId }, include: { contact: true } });
-      if (!ticket || ticket.status !== "RESOLVED" || !ticket.contact.telegramChatId) return;
-      const asked = await deps.scope.db.botDelivery.findFirst({ where: { ticketId: ticket.id, kind: "csat" } });
-      if (asked) return;
-      const keyboard = new InlineKeyboard();
-      for (let s = 1; s <= 5; s++) keyboard.text("⭐".repeat(s), `rate:CSAT:${ticket.id}:${s}`);
-      await this.send(info, bot, deps, { chatId: ticket.contact.telegramChatId, ticketId: ticket.id, kind: "csat", text: t.rateQuestion(ticket.number) }, keyboard);
-      if (deps.tenant.settings.bot.askNps) {
-        const nps = new InlineKeyboard();
-        for (let s = 0; s <= 10; s++) nps.text(String(s), `rate:NPS:${ticket.id}:${s}`);
-        await this.send(info, bot, deps, { chatId: ticket.contact.telegramChatId, ticketId: ticket.id, kind: "nps", text: t.npsQuestion }, nps);
-      }
-      if (deps.tenant.settings.bot.askCes) {
-        const ces = new InlineKeyboard();
-        for (let s = 1; s <= 7; s++) ces.text(String(s), `rate:CES:${ticket.id}:${s}`);
-        await this.send(info, bot, deps, { chatId: ticket.contact.telegramChatId, ticketId: ticket.id, kind: "ces", text: t.cesQuestion }, ces);
+      const chatId = ticket?.contact.telegramChatId;
+      if (!ticket || ticket.status !== "RESOLVED" || !chatId) return;
+      const prompts: [DeliveryKind, string, boolean][] = [
+        ["csat", t.rateQuestion(ticket.number), true],
+        ["nps", t.npsQuestion, deps.tenant.settings.bot.askNps],
+        ["ces", t.cesQuestion, deps.tenant.settings.bot.askCes],
+      ];
+      for (const [kind, text, wanted] of prompts) {
+        // Asked once per case: resolving it again after a reopen does not ask again.
+        if (wanted) await this.enqueueDelivery(r, { kind, dedupKey: `${kind}:${ticket.id}`, chatId, ticketId: ticket.id, text });
       }
     }
   }
 
-  /** Sends through the outbox: the row says what was sent, what failed and why. */
-  private async send(
-    info: ConnectedBot,
-    bot: Bot<BotContext>,
-    deps: TenantDeps,
-    d: { chatId: bigint; ticketId: string; messageId?: string; kind: string; text: string },
-    keyboard?: InlineKeyboard,
-  ): Promise<void> {
-    const row = await deps.scope.db.botDelivery.create({
-      data: { tenantId: deps.tenant.id, botId: info.id, chatId: d.chatId, ticketId: d.ticketId, messageId: d.messageId ?? null, kind: d.kind, text: d.text },
-    });
-    const where = { tenantId_id: { tenantId: deps.tenant.id, id: row.id } };
+  /** Writes the delivery (one per key, across processes) and sends it. */
+  private async enqueueDelivery(r: Running, d: { kind: DeliveryKind; dedupKey: string; chatId: bigint; ticketId: string; messageId?: string; text: string }): Promise<void> {
+    const { deps } = r.desk;
+    let row: BotDelivery;
     try {
-      await sendLong(bot.api, Number(d.chatId), d.text, keyboard ? { reply_markup: keyboard } : undefined);
-      await deps.scope.db.botDelivery.update({ where, data: { status: "SENT", sentAt: new Date(), attempts: 1 } });
+      row = await deps.scope.db.botDelivery.create({
+        data: { tenantId: deps.tenant.id, botId: r.info.id, chatId: d.chatId, ticketId: d.ticketId, messageId: d.messageId ?? null, kind: d.kind, dedupKey: d.dedupKey, text: d.text },
+      });
     } catch (err) {
-      await deps.scope.db.botDelivery.update({ where, data: { status: "FAILED", attempts: 1, lastError: (err as Error).message.slice(0, 500) } });
+      if (isUniqueViolation(err)) return;
       throw err;
     }
+    await this.send(r, row);
+  }
+
+  /**
+   * Sends one delivery if this worker can claim it. Telegram's 429 and 5xx are retried
+   * by auto-retry first; what still fails is tried again by the sweep with back-off,
+   * except a refusal that will not change (the customer blocked the bot, the chat is gone).
+   */
+  private async send(r: Running, row: BotDelivery): Promise<void> {
+    const { scope, tenant } = r.desk.deps;
+    const now = new Date();
+    const claimed = await scope.db.botDelivery.updateMany({
+      where: { id: row.id, status: { in: ["PENDING", "FAILED"] }, attempts: row.attempts, nextAttemptAt: { lte: now } },
+      data: { attempts: { increment: 1 }, nextAttemptAt: new Date(now.getTime() + STALE_CLAIM_MS) },
+    });
+    if (claimed.count === 0) return;
+    const where = { tenantId_id: { tenantId: tenant.id, id: row.id } };
+    try {
+      await sendLong(r.bot.api, Number(row.chatId), row.text, keyboardFor(row));
+      await scope.db.botDelivery.update({ where, data: { status: "SENT", sentAt: new Date(), lastError: null } });
+    } catch (err) {
+      const attempts = row.attempts + 1;
+      const permanent = err instanceof GrammyError && (err.error_code === 400 || err.error_code === 403);
+      const giveUp = permanent || attempts >= MAX_DELIVERY_ATTEMPTS;
+      const backoff = Math.min(2 ** attempts * 5_000, 15 * 60_000);
+      await scope.db.botDelivery.update({
+        where,
+        data: { status: "FAILED", lastError: clip((err as Error).message, 500), ...(giveUp ? { attempts: MAX_DELIVERY_ATTEMPTS } : { nextAttemptAt: new Date(Date.now() + backoff) }) },
+      });
+      this.services.logger.warn({ botId: r.info.id, deliveryId: row.id, attempts, giveUp, err: (err as Error).message }, "delivery failed");
+    }
+  }
+
+  // ------------------------------------------------------------ upkeep
+
+  /**
+   * Takes up what is unfinished: updates stored but not processed (a crash, a database
+   * outage) and deliveries that failed and are due again.
+   */
+  async sweep(): Promise<void> {
+    for (const r of [...this.running.values()]) {
+      try {
+        const { scope } = r.desk.deps;
+        const stale = new Date(Date.now() - STALE_CLAIM_MS);
+        const updates = await scope.db.botUpdate.findMany({
+          where: { botId: r.info.id, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, OR: [{ claimedAt: null }, { claimedAt: { lt: stale } }] },
+          orderBy: { updateId: "asc" },
+          take: 500,
+        });
+        for (const u of updates) if (u.payload) this.queue(r, u.id, u.payload as unknown as Update);
+        const due = await scope.db.botDelivery.findMany({
+          where: { botId: r.info.id, status: { in: ["PENDING", "FAILED"] }, attempts: { lt: MAX_DELIVERY_ATTEMPTS }, nextAttemptAt: { lte: new Date() } },
+          orderBy: { createdAt: "asc" },
+          take: 500,
+        });
+        for (const d of due) {
+          void this.lanes.run(`ticket:${d.ticketId}`, () => this.send(r, d)).catch((err) => this.services.logger.error({ deliveryId: d.id, err: (err as Error).message }, "delivery failed"));
+        }
+      } catch (err) {
+        this.services.logger.warn({ botId: r.info.id, err: (err as Error).message }, "bot upkeep failed; trying again later");
+      }
+    }
+  }
+
+  /** Bots connected, given a new token or disconnected anywhere: reload them here. */
+  private followBotChanges(): () => void {
+    const changes = this.services.events.subscribe("bot-changed");
+    void (async () => {
+      for await (const change of changes) {
+        await this.reload(change.botId).catch((err) => this.services.logger.error({ botId: change.botId, err: (err as Error).message }, "bot could not be reloaded"));
+      }
+    })();
+    return () => void changes.return?.(undefined);
+  }
+
+  async reload(botId: string): Promise<void> {
+    if (this.stopped) return;
+    const info = await this.services.bots.byId(botId);
+    if (info) await this.add(info);
+    else await this.remove(botId);
   }
 
   /** Waits for updates and deliveries in progress (graceful shutdown, tests). */
-  async drain(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  drain(): Promise<void> {
+    return this.lanes.idle();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.stopBotChanges?.();
     for (const id of [...this.running.keys()]) await this.remove(id);
     await this.drain();
   }
+}
+
+function keyboardFor(row: BotDelivery): { reply_markup: InlineKeyboard } | undefined {
+  const scale: Record<string, [number, number, (s: number) => string]> = {
+    csat: [1, 5, (s) => "⭐".repeat(s)],
+    nps: [0, 10, String],
+    ces: [1, 7, String],
+  };
+  const spec = scale[row.kind];
+  if (!spec || !row.ticketId) return undefined;
+  const [min, max, label] = spec;
+  const keyboard = new InlineKeyboard();
+  for (let s = min; s <= max; s++) {
+    keyboard.text(label(s), `rate:${row.kind.toUpperCase()}:${row.ticketId}:${s}`);
+    // NPS's eleven buttons in two rows: Telegram clients squeeze more into unreadable sizes.
+    if (row.kind === "nps" && s === 5) keyboard.row();
+  }
+  return { reply_markup: keyboard };
+}
+
+function isUpdate(body: unknown): body is Update {
+  const id = (body as { update_id?: unknown } | null)?.update_id;
+  return typeof id === "number" && Number.isSafeInteger(id) && id >= 0;
+}
+
+/** The chat an update belongs to: its updates are processed one at a time, in order. */
+function chatOf(update: Update): bigint | null {
+  const id = update.message?.chat.id ?? update.edited_message?.chat.id ?? update.callback_query?.message?.chat.id ?? update.callback_query?.from.id;
+  return id === undefined ? null : BigInt(id);
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -230,4 +432,3 @@ function safeEqual(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
-

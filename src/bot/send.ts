@@ -1,14 +1,17 @@
+// Telegram refuses messages over 4096 characters (UTF-16 code units, as JavaScript
+// counts them): longer text goes out in parts, cut at paragraph, line or word
+// boundaries, never inside a surrogate pair.
 import type { Api } from "grammy";
 
 export const TELEGRAM_LIMIT = 4096;
 
-/** Splits text at Telegram's limit, preferring paragraph, line and word boundaries. */
 export function splitMessage(text: string, limit = TELEGRAM_LIMIT): string[] {
   const parts: string[] = [];
-  let rest = text;
-  while ([...rest].length > limit) {
-    const chars = [...rest];
-    const window = chars.slice(0, limit).join("");
+  let rest = text.trim();
+  while (rest.length > limit) {
+    let window = rest.slice(0, limit);
+    // Never end a part on the first half of a surrogate pair.
+    if (/[\uD800-\uDBFF]$/.test(window)) window = window.slice(0, -1);
     let cut = Math.max(window.lastIndexOf("\n\n"), window.lastIndexOf("\n"), window.lastIndexOf(" "));
     if (cut < limit / 2) cut = window.length;
     parts.push(window.slice(0, cut).trimEnd());
@@ -18,7 +21,10 @@ export function splitMessage(text: string, limit = TELEGRAM_LIMIT): string[] {
   return parts;
 }
 
-export async function sendLong(api: Api, chatId: number | string, text: string, extra?: Parameters<Api["sendMessage"]>[2]): Promise<void> {
+export type SendExtra = Parameters<Api["sendMessage"]>[2];
+
+/** Sends text of any length; the extra options (a keyboard) go with the last part. */
+export async function sendLong(api: Api, chatId: number | string, text: string, extra?: SendExtra): Promise<void> {
   const parts = splitMessage(text);
   for (const [i, part] of parts.entries()) await api.sendMessage(chatId, part, i === parts.length - 1 ? extra : undefined);
 }

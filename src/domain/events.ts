@@ -20,15 +20,29 @@ export interface TicketEvent {
   at: string;
 }
 
-/** Topic `ticket`, keyed by tenant id: a subscriber only ever receives its own tenant's events. */
-export type EventBus = PubSub<{ ticket: [tenantId: string, event: TicketEvent] }> & { close(): Promise<void> };
+/** A bot was connected, got a new token or was disconnected: every process reloads it. */
+export interface BotChange {
+  botId: string;
+  tenantId: string;
+}
+
+type Topics = {
+  ticket: [tenantId: string, event: TicketEvent];
+  "bot-changed": [change: BotChange];
+};
+
+/**
+ * Topic `ticket`, keyed by tenant id: a subscriber only ever receives its own tenant's
+ * events. Topic `bot-changed` carries no customer data, only which bot to reload.
+ */
+export type EventBus = PubSub<Topics> & { close(): Promise<void> };
 
 export function createEventBus(redisUrl?: string): EventBus {
-  if (!redisUrl) return Object.assign(createPubSub<{ ticket: [string, TicketEvent] }>(), { close: async () => undefined });
+  if (!redisUrl) return Object.assign(createPubSub<Topics>(), { close: async () => undefined });
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false });
   const eventTarget = createRedisEventTarget<any>({ publishClient, subscribeClient });
-  const pubsub = createPubSub<{ ticket: [string, TicketEvent] }>({ eventTarget });
+  const pubsub = createPubSub<Topics>({ eventTarget });
   return Object.assign(pubsub, {
     async close() {
       publishClient.disconnect();

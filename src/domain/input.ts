@@ -59,3 +59,12 @@ export async function unique<T>(what: string, fn: () => Promise<T>): Promise<T> 
     throw err;
   }
 }
+
+/** A calendar date "YYYY-MM-DD" (midnight UTC); anything else, or an impossible date, names the field. */
+export function isoDay(field: string, value: string): Date {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(NaN);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new ValidationError(field, `"${value}" is not a date in the form YYYY-MM-DD.`);
+  }
+  return date;
+}

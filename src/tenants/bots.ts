@@ -4,17 +4,22 @@ import type { TelegramBot } from "../generated/prisma/index.js";
 import type { Actor } from "../domain/actor.js";
 import { recordAudit } from "../domain/audit.js";
 import { NotFoundError, ValidationError } from "../domain/errors.js";
+import type { EventBus } from "../domain/events.js";
 import type { Directory } from "./directory.js";
 import type { RootDb, TenantScopes } from "./scoped-db.js";
 import { randomToken, type SecretBox } from "./secrets.js";
 
 export const TOKEN_FORMAT = /^\d{3,20}:[A-Za-z0-9_-]{30,100}$/;
 
-export interface ConnectedBot {
+/** Who a bot is, without its secrets: what the front desk's features may see. */
+export interface BotIdentity {
   id: string;
   tenantId: string;
   telegramId: bigint;
   username: string;
+}
+
+export interface ConnectedBot extends BotIdentity {
   webhookSecret: string;
   /** Decrypted: never log it, never return it through the API. */
   token: string;
@@ -42,7 +47,13 @@ export class BotDirectory {
     private readonly directory: Directory,
     private readonly secrets: SecretBox,
     private readonly apiRoot: string,
+    /** Tells every process (through Redis when configured) to reload a changed bot. */
+    private readonly events?: EventBus,
   ) {}
+
+  private changed(bot: { id: string; tenantId: string }): void {
+    this.events?.publish("bot-changed", { botId: bot.id, tenantId: bot.tenantId });
+  }
 
   private open(bot: TelegramBot): ConnectedBot {
     return { id: bot.id, tenantId: bot.tenantId, telegramId: bot.telegramId, username: bot.username, webhookSecret: bot.webhookSecret, token: this.secrets.open(bot.tokenCiphertext) };
@@ -72,6 +83,7 @@ export class BotDirectory {
         after: { username: bot.username, telegramId: bot.telegramId },
       }),
     );
+    this.changed(bot);
     return this.open(bot);
   }
 
@@ -83,6 +95,7 @@ export class BotDirectory {
     await this.scopes.forTenant(tenant.id).tx((tx) =>
       recordAudit(tx, tenant.id, actor, { action: "bot.disconnected", entityType: "TelegramBot", entityId: bot.id, before: { username: bot.username } }),
     );
+    this.changed(bot);
   }
 
   async byId(id: string): Promise<ConnectedBot | null> {

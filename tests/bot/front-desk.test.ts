@@ -39,7 +39,7 @@ async function conversation(h: Harness, user: number) {
   // 4. A person.
   m = mark();
   await h.say(botA, user, "I want to talk to a human");
-  expect(h.textsTo(botA, user, m).join("\n")).toMatch(new RegExp(`flagged case #${number} for a person`));
+  expect(h.textsTo(botA, user, m).join("\n")).toMatch(new RegExp(`I asked for a person from our team to take over case #${number}`));
   expect((await scope.db.ticket.findFirstOrThrow({ where: { id: ticket.id } })).needsHuman).toBe(true);
 
   // 5. An operator replies through GraphQL: public reply delivered, internal note not.
@@ -68,7 +68,7 @@ async function conversation(h: Harness, user: number) {
   const feedback = await scope.db.feedback.findMany({ where: { ticketId: ticket.id } });
   expect(feedback.map((f) => [f.kind, f.score])).toEqual([["CSAT", 4]]);
   const answers = h.telegram.calls.slice(m).filter((c) => c.method === "answerCallbackQuery").map((c) => c.params.text);
-  expect(answers).toEqual(["Thank you for your rating!", "You already rated this case — thank you, we kept your first answer."]);
+  expect(answers).toEqual(["Thank you for your rating!", "You already rated this — thank you, we kept your first answer."]);
   return { ticket, scope };
 }
 
@@ -88,7 +88,7 @@ describe(`front desk end to end, offline answerer (${ENGINE})`, () => {
     await h.say(h.botA, 5002, "do you insure cars?");
     expect(h.textsTo(h.botA, 5002, m).join("\n")).toMatch(/could not find this in our help articles, so I won't guess/);
     await h.say(h.botA, 5002, "what about motorbikes then?");
-    expect(h.textsTo(h.botA, 5002, m).join("\n")).toMatch(/flagged case #\d+ for a person/);
+    expect(h.textsTo(h.botA, 5002, m).join("\n")).toMatch(/so I opened case #\d+ and asked a person from our team to take over/);
   });
 
   it("keeps tenants apart: B's bot never answers from A's articles nor shows A's cases", async () => {
@@ -98,11 +98,11 @@ describe(`front desk end to end, offline answerer (${ENGINE})`, () => {
     await h.say(h.botB, 5003, "/status");
     const inB = h.textsTo(h.botB, 5003, m).join("\n");
     expect(inB).not.toMatch(/How to file a claim|0800/);
-    expect(inB).toMatch(/no cases with us yet/);
+    expect(inB).toMatch(/You have no cases with us/);
     // Another customer of the same tenant never sees this one's case.
     const m2 = h.telegram.calls.length;
     await h.say(h.botA, 5004, "/status");
-    expect(h.textsTo(h.botA, 5004, m2).join("\n")).toMatch(/no cases with us yet/);
+    expect(h.textsTo(h.botA, 5004, m2).join("\n")).toMatch(/You have no cases with us/);
   });
 
   it("refuses a wrong or missing webhook secret with 401 and processes nothing", async () => {
@@ -138,7 +138,7 @@ describe(`front desk end to end, offline answerer (${ENGINE})`, () => {
     await h.post(h.botA, { update_id: nextUpdateId(), message: { message_id: 1, date: 1, chat: { id: 5008, type: "private" }, from: { id: 5008, is_bot: false, first_name: "S" }, sticker: { file_id: "x", file_unique_id: "y", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } } });
     await h.post(h.botA, { update_id: nextUpdateId(), message: { message_id: 2, date: 1, chat: { id: -100, type: "group", title: "G" }, from: { id: 5008, is_bot: false, first_name: "S" }, text: "hello group" } });
     await h.registry.drain();
-    expect(h.textsTo(h.botA, 5008, m).join("\n")).toMatch(/only read text messages/);
+    expect(h.textsTo(h.botA, 5008, m).join("\n")).toMatch(/I can't read stickers/);
     expect(h.textsTo(h.botA, -100, m)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { DEMO_ARTICLES } from "../../src/seed/demo-articles.js";
 import { createApi, startHttpServer } from "../../src/server.js";
 import type { ConnectedBot } from "../../src/tenants/bots.js";
 import { createTestApp, type TestApp } from "../support/app.js";
-import { FakeOpenAI } from "../support/fake-openai.js";
+import { FAKE_OPENAI_KEY, FakeOpenAI } from "../support/fake-openai.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 
 export const TOKEN_A = "111111:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -43,7 +43,7 @@ export async function createHarness(options: { llm?: boolean } = {}): Promise<Ha
   await llm?.start();
   const app = await createTestApp({
     telegram: { apiRoot: telegram.url },
-    openai: llm ? { apiKey: "sk-test", baseUrl: llm.url, model: "test-model", timeoutMs: 1_500 } : { model: "none", timeoutMs: 1_000 },
+    openai: llm ? { apiKey: FAKE_OPENAI_KEY, baseUrl: llm.url, model: "test-model", timeoutMs: 1_500 } : { model: "none", timeoutMs: 1_000 },
   });
   for (const [slug, source] of [["desk-a", "acme-insurance"], ["desk-b", "globex-telecom"]] as const) {
     const t = await app.tenant(slug);

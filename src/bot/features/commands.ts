@@ -1,41 +1,47 @@
+// The commands of a private chat: /start, /help, /new, /status, /human.
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
-import { contactFor, toolsFor } from "../front-desk.js";
-import { texts } from "../texts.js";
-import { customerOf } from "./customer.js";
+import { cleanText } from "../clean-text.js";
+import { contactFor, customerFrom } from "../customer.js";
 
 export const commandsFeature = new Composer<BotContext>();
 
-commandsFeature.command("start", (ctx) => ctx.reply(texts(ctx.desk.deps.tenant.settings.locale).welcome(ctx.desk.deps.tenant.name)));
-commandsFeature.command("help", (ctx) => ctx.reply(texts(ctx.desk.deps.tenant.settings.locale).help));
+const contactOf = (ctx: BotContext) => contactFor(ctx.desk.deps, customerFrom(ctx.from!, ctx.chat));
+
+commandsFeature.command(["start", "help"], async (ctx) => {
+  const { t, deps } = ctx.desk;
+  // Creating the contact here means operators see who opened the chat, and replies can reach them.
+  await contactOf(ctx);
+  await ctx.reply(ctx.message?.text?.startsWith("/start") ? t.welcome(deps.tenant.name) : t.help);
+});
 
 commandsFeature.command("status", async (ctx) => {
-  const t = texts(ctx.desk.deps.tenant.settings.locale);
-  const contact = await contactFor(ctx.desk.deps, customerOf(ctx));
-  const cases = await toolsFor(ctx.desk.deps, contact).caseStatus();
-  await ctx.reply(cases.length ? [t.yourCases, ...cases.map(t.caseLine)].join("\n") : t.noCases);
+  const { t, frontDesk } = ctx.desk;
+  const cases = await frontDesk.cases(await contactOf(ctx));
+  await ctx.reply(cases.length ? [t.yourCases, ...cases.map((c) => t.caseLine(c))].join("\n") : t.noCases);
 });
 
 commandsFeature.command("human", async (ctx) => {
-  const t = texts(ctx.desk.deps.tenant.settings.locale);
-  const contact = await contactFor(ctx.desk.deps, customerOf(ctx));
-  const reason = ctx.match?.trim() || "Asked for a person with /human.";
-  const { ticket, created } = await toolsFor(ctx.desk.deps, contact).requestHuman(reason);
-  await ctx.reply(created || !ticket.needsHuman ? t.humanRequested(ticket.number) : t.humanAlready(ticket.number));
+  const { t, frontDesk, chats } = ctx.desk;
+  const contact = await contactOf(ctx);
+  const said = cleanText(ctx.match ?? "").trim();
+  const chat = await chats.open(ctx.chat.id, contact.id, ctx.from?.language_code);
+  const r = await frontDesk.requestHuman(contact, said || "The customer asked for a person with /human.", chat.stateData.history ?? [], said || undefined);
+  await chats.resetUnhelpful(ctx.chat.id);
+  await ctx.reply(r.alreadyWaiting ? t.humanAlready(r.case.number) : t.humanRequested(r.case.number, r.created));
 });
 
 commandsFeature.command("new", async (ctx) => {
-  const t = texts(ctx.desk.deps.tenant.settings.locale);
-  const contact = await contactFor(ctx.desk.deps, customerOf(ctx));
-  const text = ctx.match?.trim();
+  const { t, frontDesk, chats } = ctx.desk;
+  const contact = await contactOf(ctx);
+  const text = cleanText(ctx.match ?? "").trim();
+  const chat = await chats.open(ctx.chat.id, contact.id, ctx.from?.language_code);
   if (!text) {
-    await ctx.desk.deps.scope.db.botChat.upsert({
-      where: { tenantId_botId_chatId: { tenantId: ctx.desk.deps.tenant.id, botId: ctx.desk.bot.id, chatId: BigInt(ctx.chat.id) } },
-      create: { tenantId: ctx.desk.deps.tenant.id, botId: ctx.desk.bot.id, chatId: BigInt(ctx.chat.id), contactId: contact.id, state: { awaitingCase: true } },
-      update: { state: { awaitingCase: true } },
-    });
+    // The next message becomes the case (conversation.ts).
+    await chats.setAwaitingCase(ctx.chat.id, chat.stateData, true);
     return ctx.reply(t.newCasePrompt);
   }
-  const c = await toolsFor(ctx.desk.deps, contact).openCase(text, text);
-  await ctx.reply(t.caseOpened(c.number));
+  const ticket = await frontDesk.openNewCase(contact, text);
+  await chats.remember(ctx.chat.id, chat.stateData, text, t.caseOpened(ticket.number));
+  await ctx.reply(t.caseOpened(ticket.number));
 });

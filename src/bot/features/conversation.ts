@@ -1,64 +1,46 @@
-// Free text: the assistant answers from the knowledge base or acts on the case;
-// two answers that did not help bring a person in.
+// Free text in a private chat: the assistant answers from the knowledge base or acts
+// on the customer's case; after two answers that did not help, a person takes over.
 import { Composer, InlineKeyboard } from "grammy";
+import type { Contact } from "../../generated/prisma/index.js";
+import type { ChatTurn } from "../assistant/types.js";
 import type { BotContext } from "../context.js";
-import { answer, contactFor, toolsFor } from "../front-desk.js";
+import { cleanText } from "../clean-text.js";
+import { contactFor, customerFrom } from "../customer.js";
 import { sendLong } from "../send.js";
-import { texts } from "../texts.js";
-import { customerOf } from "./customer.js";
 
 export const conversationFeature = new Composer<BotContext>();
 
-/** After this many answers that did not help, the case goes to a person. */
+/** After this many answers in a row that did not help, the case goes to a person. */
 export const UNHELPFUL_LIMIT = 2;
 
-async function chatState(ctx: BotContext, contactId: string) {
-  const { deps, bot } = ctx.desk;
-  return deps.scope.db.botChat.upsert({
-    where: { tenantId_botId_chatId: { tenantId: deps.tenant.id, botId: bot.id, chatId: BigInt(ctx.chat!.id) } },
-    create: { tenantId: deps.tenant.id, botId: bot.id, chatId: BigInt(ctx.chat!.id), contactId },
-    update: { contactId },
-  });
-}
-
-export async function noteUnhelpful(ctx: BotContext, contactId: string): Promise<boolean> {
-  const { deps, bot } = ctx.desk;
-  const chat = await deps.scope.db.botChat.update({
-    where: { tenantId_botId_chatId: { tenantId: deps.tenant.id, botId: bot.id, chatId: BigInt(ctx.chat!.id) } },
-    data: { unhelpfulCount: { increment: 1 } },
-  });
-  void contactId;
-  return chat.unhelpfulCount >= UNHELPFUL_LIMIT;
-}
-
-export async function handOver(ctx: BotContext, contactId: string, reason: string): Promise<void> {
-  const { deps, bot } = ctx.desk;
-  const t = texts(deps.tenant.settings.locale);
-  const contact = (await deps.scope.db.contact.findFirst({ where: { id: contactId } }))!;
-  const { ticket } = await toolsFor(deps, contact).requestHuman(reason);
-  await deps.scope.db.botChat.update({
-    where: { tenantId_botId_chatId: { tenantId: deps.tenant.id, botId: bot.id, chatId: BigInt(ctx.chat!.id) } },
-    data: { unhelpfulCount: 0 },
-  });
-  await ctx.reply(t.humanRequested(ticket.number));
-}
-
 conversationFeature.on("message:text", async (ctx) => {
-  const { deps, assistants, logger } = ctx.desk;
-  const t = texts(deps.tenant.settings.locale);
-  const text = ctx.message.text.slice(0, 20_000);
-  const contact = await contactFor(deps, customerOf(ctx));
-  const chat = await chatState(ctx, contact.id);
-  if ((chat.state as { awaitingCase?: boolean }).awaitingCase) {
-    await deps.scope.db.botChat.update({ where: { tenantId_id: { tenantId: deps.tenant.id, id: chat.id } }, data: { state: {} } });
-    const c = await toolsFor(deps, contact).openCase(text, text);
-    return ctx.reply(t.caseOpened(c.number));
+  const { t, frontDesk, chats } = ctx.desk;
+  const text = cleanText(ctx.message.text).trim();
+  if (!text) return ctx.reply(t.help);
+  const contact = await contactFor(ctx.desk.deps, customerFrom(ctx.from, ctx.chat));
+  const chat = await chats.open(ctx.chat.id, contact.id, ctx.from.language_code);
+  const history = chat.stateData.history ?? [];
+
+  if (chat.stateData.awaitingCase) {
+    const ticket = await frontDesk.openNewCase(contact, text);
+    await chats.remember(ctx.chat.id, chat.stateData, text, t.caseOpened(ticket.number));
+    return ctx.reply(t.caseOpened(ticket.number));
   }
-  const reply = await answer(deps, contact, text, assistants, logger);
-  if (reply.unanswered && (await noteUnhelpful(ctx, contact.id))) {
-    await ctx.reply(reply.text);
-    return handOver(ctx, contact.id, `The assistant could not answer twice. Last question: ${text}`);
-  }
-  const keyboard = reply.cited ? new InlineKeyboard().text("👍 Yes", "helpful:yes").text("👎 No", "helpful:no") : undefined;
+
+  const { reply, case: current } = await frontDesk.answer(contact, text, history);
+  const keyboard = reply.cited ? new InlineKeyboard().text(t.helpfulYes, "helpful:yes").text(t.helpfulNo, "helpful:no") : undefined;
   await sendLong(ctx.api, ctx.chat.id, reply.text, keyboard ? { reply_markup: keyboard } : undefined);
+  await chats.remember(ctx.chat.id, chat.stateData, text, reply.text);
+  if (reply.unanswered && (await chats.unhelpful(ctx.chat.id)) >= UNHELPFUL_LIMIT) {
+    // The message is already in the thread when a case was open; otherwise it starts the new one.
+    await handOver(ctx, contact, history, current ? undefined : text);
+  }
 });
+
+/** Brings a person in after answers that did not help, and says so truthfully. */
+export async function handOver(ctx: BotContext, contact: Contact, history: ChatTurn[], customerText?: string): Promise<void> {
+  const { t, frontDesk, chats } = ctx.desk;
+  const r = await frontDesk.requestHuman(contact, "The assistant's answers did not help twice in a row.", history, customerText);
+  await chats.resetUnhelpful(ctx.chat!.id);
+  await ctx.reply(r.alreadyWaiting ? t.humanAlready(r.case.number) : t.handOverAfterMisses(r.case.number, r.created));
+}

@@ -1,44 +1,50 @@
-// Inline buttons: ratings of resolved cases (once per case) and "did this help?".
+// Inline buttons: ratings of resolved cases (CSAT once per case; NPS/CES where the
+// tenant asks for them) and "did this help?" under answers. Every tap is answered,
+// so the customer's client stops spinning — also for old or unknown buttons.
 import { Composer } from "grammy";
 import type { FeedbackKind } from "../../generated/prisma/index.js";
-import { ConflictError, DomainError } from "../../domain/errors.js";
+import { ConflictError, ValidationError } from "../../domain/errors.js";
 import { recordFeedback } from "../../domain/feedback.js";
 import type { BotContext } from "../context.js";
-import { contactFor } from "../front-desk.js";
-import { texts } from "../texts.js";
-import { customerOf } from "./customer.js";
-import { handOver, noteUnhelpful } from "./conversation.js";
+import { existingContact } from "../customer.js";
+import { handOver, UNHELPFUL_LIMIT } from "./conversation.js";
 
 export const ratingFeature = new Composer<BotContext>();
 
-ratingFeature.callbackQuery(/^rate:(CSAT|NPS|CES):([A-Za-z0-9]+):(\d{1,2})$/, async (ctx) => {
-  const { deps } = ctx.desk;
-  const t = texts(deps.tenant.settings.locale);
+/** `rate:<kind>:<ticket id>:<score>` — the ticket is checked against the tapping customer. */
+export const RATE_DATA = /^rate:(CSAT|NPS|CES):([A-Za-z0-9_-]{1,40}):(\d{1,2})$/;
+
+ratingFeature.callbackQuery(RATE_DATA, async (ctx) => {
+  const { deps, t } = ctx.desk;
   const [, kind, ticketId, score] = ctx.match;
-  const contact = await contactFor(deps, customerOf(ctx));
-  const ticket = await deps.scope.db.ticket.findFirst({ where: { id: ticketId, contactId: contact.id } });
-  if (!ticket) return ctx.answerCallbackQuery({ text: t.error });
+  const contact = await existingContact(deps, BigInt(ctx.from.id));
+  // Only the case's own customer rates it, and only once it was resolved (a forged button finds nothing).
+  const ticket = contact ? await deps.scope.db.ticket.findFirst({ where: { id: ticketId, contactId: contact.id, resolvedAt: { not: null } } }) : null;
+  if (!ticket) return ctx.answerCallbackQuery({ text: t.ratingGone });
   try {
-    await recordFeedback(deps, { kind: kind as FeedbackKind, score: Number(score), ticketId: ticket.id });
-    await ctx.answerCallbackQuery({ text: t.thanksRating });
-    await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+    await recordFeedback(deps, { kind: kind as FeedbackKind, score: Number(score), ticketId: ticket.id, contactId: contact!.id });
   } catch (err) {
+    // One rating of each kind per case: a second tap keeps the first answer.
     if (err instanceof ConflictError) return ctx.answerCallbackQuery({ text: t.alreadyRated });
-    if (err instanceof DomainError) return ctx.answerCallbackQuery({ text: err.message.slice(0, 190) });
+    // A score out of range can only come from a forged button.
+    if (err instanceof ValidationError) return ctx.answerCallbackQuery({ text: t.ratingGone });
     throw err;
   }
+  await ctx.answerCallbackQuery({ text: t.thanksRating });
+  // The buttons go away: the choice is made.
+  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
 });
 
 ratingFeature.callbackQuery(/^helpful:(yes|no)$/, async (ctx) => {
-  const { deps } = ctx.desk;
-  const t = texts(deps.tenant.settings.locale);
+  const { t, chats } = ctx.desk;
   await ctx.answerCallbackQuery({ text: t.thanksFeedback });
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-  if (ctx.match[1] === "no") {
-    const contact = await contactFor(deps, customerOf(ctx));
-    if (await noteUnhelpful(ctx, contact.id)) await handOver(ctx, contact.id, "Two answers did not help.");
-  }
+  const contact = await existingContact(ctx.desk.deps, BigInt(ctx.from.id));
+  if (!contact || !ctx.chat) return;
+  if (ctx.match[1] === "yes") return chats.resetUnhelpful(ctx.chat.id);
+  const chat = await chats.open(ctx.chat.id, contact.id);
+  if ((await chats.unhelpful(ctx.chat.id)) >= UNHELPFUL_LIMIT) await handOver(ctx, contact, chat.stateData.history ?? []);
 });
 
-// A button we do not know (an old message): still answered, so the client stops spinning.
-ratingFeature.on("callback_query:data", (ctx) => ctx.answerCallbackQuery());
+// A button we do not know (an old message): still answered.
+ratingFeature.on("callback_query", (ctx) => ctx.answerCallbackQuery());
