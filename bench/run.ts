@@ -27,6 +27,7 @@ const HELP = `npm run bench -- [options]
   --connections <n>     concurrent connections (default 20)
   --reseed              drop and seed the datasets again
   --profile             write a V8 CPU profile of each Tandem process to bench/.data/profiles/
+  --tandem-dir <path>   run Tandem from another checkout (with node_modules), e.g. to compare two commits
 Environment: BENCH_PG_URL (default ${PG_ADMIN_URL}) — a superuser URL; the benchmark creates tandem_bench* databases.`;
 
 function parseOptions() {
@@ -44,6 +45,7 @@ function parseOptions() {
       connections: { type: "string" },
       reseed: { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
+      "tandem-dir": { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -69,6 +71,7 @@ function parseOptions() {
     bot: !values["no-bot"],
     reseed: values.reseed!,
     profile: values.profile!,
+    tandemDir: values["tandem-dir"] ? path.resolve(values["tandem-dir"]) : undefined,
   };
 }
 
@@ -81,6 +84,7 @@ function startTandem(ds: Dataset, options: Options): Promise<ChildServer> {
   return startServer({
     name: `Tandem (${ds.spec.engine})`,
     script: "src/main.ts",
+    cwd: options.tandemDir,
     readyPath: "/readyz",
     nodeArgs: options.profile ? ["--cpu-prof", "--cpu-prof-dir", path.join(BENCH_DIR, ".data", "profiles")] : [],
     env: {
@@ -142,9 +146,13 @@ async function runScenario(
   const ds = ctx.dataset;
   const isPeer = scenario.server === "postgraphile";
   log(`${isPeer ? "PostGraphile" : "Tandem"} ${ds.spec.engine} scenario ${scenario.id} (${scenario.title}) on ${ds.spec.name} …`);
-  const m = await measure(server, isPeer ? "postgraphile" : "tandem", scenario.workload(ctx), options.load);
+  const database = ds.spec.engine === "postgres" ? ds.spec.name : undefined;
+  const m = await measure(server, isPeer ? "postgraphile" : "tandem", scenario.workload(ctx), { ...options.load, database });
   if (m.firstError) log(`  first error: ${m.firstError}`);
-  log(`  ${m.requestsPerSec.toFixed(0)} req/s, p99 ${m.p99Ms} ms, ${m.errors} errors, ${m.sqlPerRequest?.toFixed(1)} SQL/req`);
+  log(
+    `  ${m.requestsPerSec.toFixed(0)} req/s, p99 ${m.p99Ms} ms, ${m.errors} errors, ${m.sqlPerRequest?.toFixed(1)} SQL/req, ` +
+      `CPU/req: server ${m.serverCpuMsPerRequest?.toFixed(2)} ms, database ${m.dbCpuMsPerRequest?.toFixed(2) ?? "–"} ms`,
+  );
   return {
     section,
     scenario: scenario.id,
@@ -160,6 +168,8 @@ async function runScenario(
     errors: m.errors,
     sqlPerRequest: m.sqlPerRequest,
     peakRssMb: m.peakRssBytes / 1024 / 1024,
+    serverCpuMsPerRequest: m.serverCpuMsPerRequest,
+    dbCpuMsPerRequest: m.dbCpuMsPerRequest,
     firstError: m.firstError,
   };
 }

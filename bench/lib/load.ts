@@ -1,5 +1,6 @@
 // Drives one server with autocannon and reads its counters before and after.
 import autocannon from "autocannon";
+import { cpuSince, cpuSnapshot } from "./cpu.js";
 import type { ChildServer } from "./processes.js";
 
 export interface Workload {
@@ -26,6 +27,9 @@ export interface Measurement {
   firstError?: string;
   sqlPerRequest: number | null;
   peakRssBytes: number;
+  /** CPU ms per request of the server process, and of its PostgreSQL backends (null on PGlite: it runs inside the server). */
+  serverCpuMsPerRequest: number | null;
+  dbCpuMsPerRequest: number | null;
 }
 
 interface Counters {
@@ -69,14 +73,22 @@ export async function readCounters(server: ChildServer, prefix: string): Promise
 }
 
 /** Warm-up (not measured), then the measured run with counters and peak memory around it. */
-export async function measure(server: ChildServer, metricPrefix: string, work: Workload, options: LoadOptions): Promise<Measurement> {
+export async function measure(
+  server: ChildServer,
+  metricPrefix: string,
+  work: Workload,
+  options: LoadOptions & { database?: string },
+): Promise<Measurement> {
   if (options.warmupSec > 0) await drive(server.url, work, options.connections, options.warmupSec);
   const before = await readCounters(server, metricPrefix);
+  const cpuBefore = cpuSnapshot(server.pid, options.database);
   server.memory.start();
   const { result, bad, firstError } = await drive(server.url, work, options.connections, options.durationSec);
   const peakRssBytes = server.memory.stop();
+  const cpu = cpuSince(cpuBefore, server.pid, options.database);
   const after = await readCounters(server, metricPrefix);
   const requests = after.requests - before.requests;
+  const perRequest = (ms: number | null) => (ms !== null && requests > 0 ? ms / requests : null);
   return {
     requestsPerSec: result.requests.average,
     p50Ms: result.latency.p50,
@@ -86,5 +98,7 @@ export async function measure(server: ChildServer, metricPrefix: string, work: W
     firstError,
     sqlPerRequest: requests > 0 ? (after.statements - before.statements) / requests : null,
     peakRssBytes,
+    serverCpuMsPerRequest: perRequest(cpu.serverMs),
+    dbCpuMsPerRequest: perRequest(cpu.dbMs),
   };
 }

@@ -75,13 +75,15 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Extra Node options, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Where the script lives (default: this checkout). */
+  cwd?: string;
 }
 
 export async function startServer(options: StartOptions): Promise<ChildServer> {
   installHooks();
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...options.env };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.script], { cwd: ROOT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.script], { cwd: options.cwd ?? ROOT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {

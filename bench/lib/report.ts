@@ -19,6 +19,9 @@ export interface Row {
   errors: number;
   sqlPerRequest: number | null;
   peakRssMb: number;
+  /** CPU ms per request: the server process, and its PostgreSQL backends. */
+  serverCpuMsPerRequest?: number | null;
+  dbCpuMsPerRequest?: number | null;
   firstError?: string;
   unit?: string;
 }
@@ -26,7 +29,7 @@ export interface Row {
 const num = (v: number | null, digits = 0) => (v === null || Number.isNaN(v) ? "–" : v.toFixed(digits));
 
 export function formatTable(rows: Row[]): string {
-  const header = ["scenario", "engine", "server", "dataset (tickets)", "req/s", "p50 ms", "p99 ms", "errors", "SQL/req", "peak RSS MB"];
+  const header = ["scenario", "engine", "server", "dataset (tickets)", "req/s", "p50 ms", "p99 ms", "errors", "SQL/req", "peak RSS MB", "CPU ms/req app+db"];
   const body = rows.map((r) => [
     `${r.scenario} ${r.title}`,
     r.engine,
@@ -38,6 +41,7 @@ export function formatTable(rows: Row[]): string {
     String(r.errors),
     num(r.sqlPerRequest, 1),
     num(r.peakRssMb),
+    r.serverCpuMsPerRequest == null ? "–" : `${num(r.serverCpuMsPerRequest, 1)}+${num(r.dbCpuMsPerRequest ?? null, 1)}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => (i >= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ") + " |";
