@@ -16,7 +16,10 @@ export const RecordRef = builder.prismaNode("Record", {
     reference: t.exposeString("reference", { description: "Unique per tenant and type." }),
     title: t.exposeString("title"),
     data: t.expose("data", { type: "JSON", description: "The record's structured content (a JSON object)." }),
-    version: t.exposeInt("version", { description: "1 when created, +1 with every change." }),
+    version: t.exposeInt("version", {
+      description:
+        "The content version: 1 when created, +1 with every change of title, data or contact (updateRecord), whose previous state is kept in `versions`. Retention, legal hold and archiving do not change it; they are in the audit log.",
+    }),
     contact: t.relation("contact", { nullable: true }),
     retentionUntil: t.expose("retentionUntil", { type: "DateTime", nullable: true, description: "From this moment the record is due for retention review." }),
     retentionDue: t.boolean({
@@ -67,7 +70,10 @@ const RecordFilter = builder.inputType("RecordFilter", {
     reference: t.string({ required: false, description: "Exact reference." }),
     archived: t.boolean({ required: false }),
     legalHold: t.boolean({ required: false }),
-    retentionDue: t.boolean({ required: false, description: "Retention date reached (by now) and not archived." }),
+    retentionDue: t.boolean({
+      required: false,
+      description: "true: retention date reached (by now) and not archived. false: every other record — archived, without a retention date, or with one still ahead.",
+    }),
     retentionDueBefore: t.field({ type: "DateTime", required: false, description: "Retention date before this moment and not archived." }),
   }),
 });
@@ -91,8 +97,13 @@ function recordWhere(f: typeof RecordFilter.$inferInput | null | undefined): Pri
   if (f.legalHold !== null && f.legalHold !== undefined) and.push({ legalHold: f.legalHold });
   const now = new Date();
   if (f.retentionDue !== null && f.retentionDue !== undefined) {
-    const due: Prisma.RecordWhereInput = { archivedAt: null, retentionUntil: { lte: now } };
-    and.push(f.retentionDue ? due : { NOT: due });
+    // false is the exact complement of true, spelt out: NOT(archivedAt IS NULL AND retentionUntil <= now)
+    // would drop records without a retention date, because a comparison with NULL is unknown, not false.
+    and.push(
+      f.retentionDue
+        ? { archivedAt: null, retentionUntil: { lte: now } }
+        : { OR: [{ archivedAt: { not: null } }, { retentionUntil: null }, { retentionUntil: { gt: now } }] },
+    );
   }
   if (f.retentionDueBefore) and.push({ archivedAt: null, retentionUntil: { lt: f.retentionDueBefore } });
   return { AND: and };

@@ -133,6 +133,46 @@ describe(`records (${ENGINE})`, () => {
     ]);
   });
 
+  it("splits records exactly in two with retentionDue: true and false, records without a date included", async () => {
+    const type = "retention_split";
+    const noDate = await newRecord("SPLIT-NONE", { type });
+    const future = await newRecord("SPLIT-FUTURE", { type, retentionUntil: "2099-01-01T00:00:00Z" });
+    const past = await newRecord("SPLIT-PAST", { type, retentionUntil: "2020-01-01T00:00:00Z" });
+    const archivedPast = await newRecord("SPLIT-ARCHIVED", { type, retentionUntil: "2020-01-01T00:00:00Z" });
+    ok(await mutate(gA, "archiveRecord", { id: archivedPast.id }));
+    const list = async (due: boolean) =>
+      (await query(gA, `query($t: String!, $d: Boolean!) { records(filter: {type: $t, retentionDue: $d}, orderBy: {field: REFERENCE, direction: ASC}) {
+        totalCount edges { node { reference retentionDue } } } }`, { t: type, d: due })).records;
+    const due = await list(true);
+    const notDue = await list(false);
+    expect(due.edges.map((e: any) => e.node)).toEqual([{ reference: "SPLIT-PAST", retentionDue: true }]);
+    expect(notDue.edges.map((e: any) => e.node)).toEqual([
+      { reference: "SPLIT-ARCHIVED", retentionDue: false },
+      { reference: "SPLIT-FUTURE", retentionDue: false },
+      { reference: "SPLIT-NONE", retentionDue: false },
+    ]);
+    // Counts agree with the lists, and the two halves make the whole.
+    const all = (await query(gA, `query($t: String!) { records(filter: {type: $t}) { totalCount } }`, { t: type })).records.totalCount;
+    expect([due.totalCount, notDue.totalCount, all]).toEqual([1, 3, 4]);
+    expect([noDate, future, past].every((r) => r.archivedAt === null)).toBe(true);
+  });
+
+  it("bumps version only for content changes; retention, hold and archive leave it (and the history) alone", async () => {
+    const rec = await newRecord("VER-1");
+    const version = async () =>
+      (await query(gA, `query($id: ID!) { node(id: $id) { ... on BusinessRecord { version versions { totalCount } } } }`, { id: rec.id })).node;
+    expect(ok(await mutate(gA, "updateRecord", { id: rec.id, title: "Changed" }, "version")).version).toBe(2);
+    ok(await mutate(gA, "setRecordRetention", { id: rec.id, retentionUntil: "2030-01-01T00:00:00Z" }));
+    ok(await mutate(gA, "setLegalHold", { id: rec.id, hold: true, reason: "Case 9" }));
+    ok(await mutate(gA, "setLegalHold", { id: rec.id, hold: false }));
+    ok(await mutate(gA, "archiveRecord", { id: rec.id }));
+    expect(await version()).toEqual({ version: 2, versions: { totalCount: 1 } });
+    const schema = await query(gA, `{ __type(name: "BusinessRecord") { fields { name description } } }`);
+    const described = schema.__type.fields.find((f: any) => f.name === "version").description;
+    expect(described).toMatch(/title, data or contact/);
+    expect(described).toMatch(/Retention, legal hold and archiving do not change it/);
+  });
+
   it("lists with filters, order and pages of at most 100", async () => {
     for (const ref of ["L-3", "L-1", "L-2"]) await newRecord(ref, { type: "claim", contactId: ref === "L-2" ? bo.contactA : null });
     const page = (args: string) => query(gA, `{ records(${args}) { totalCount pageInfo { hasNextPage endCursor } edges { node { reference } } } }`);
