@@ -57,6 +57,8 @@ export type UpdateMode = "webhook" | "polling" | "off";
 export class BotRegistry {
   private readonly running = new Map<string, Running>();
   private readonly lanes = new Lanes();
+  /** Updates being stored right now, per chat lane. */
+  private readonly storing = new Map<string, Set<Promise<unknown>>>();
   private readonly offline = new OfflineAssistant();
   private readonly llm: Assistant | null;
   private sweeper: NodeJS.Timeout | null = null;
@@ -183,26 +185,48 @@ export class BotRegistry {
     return info ? this.add(info) : null;
   }
 
-  /** Stores the update (once: a redelivery is recognised by its update_id) and queues it. */
+  /** Stores the update (once: a redelivery is recognised by its update_id) and queues its chat. */
   private async receive(r: Running, update: Update): Promise<void> {
     const { deps } = r.desk;
-    let row: { id: string };
+    const chatId = chatOf(update);
+    const key = laneKey(r, chatId);
+    const stored = deps.scope.db.botUpdate
+      .create({ data: { tenantId: deps.tenant.id, botId: r.info.id, updateId: BigInt(update.update_id), chatId, payload: cleanJson(update) as object }, select: { id: true } })
+      .then(
+        () => true,
+        (err) => {
+          if (isUniqueViolation(err)) return false;
+          throw err;
+        },
+      );
+    // Updates of one chat that arrive at once are stored concurrently; the chat's turn waits for all of them.
+    const storing = this.storing.get(key) ?? new Set<Promise<unknown>>();
+    this.storing.set(key, storing.add(stored));
     try {
-      row = await deps.scope.db.botUpdate.create({
-        data: { tenantId: deps.tenant.id, botId: r.info.id, updateId: BigInt(update.update_id), chatId: chatOf(update), payload: cleanJson(update) as object },
-        select: { id: true },
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) return;
-      throw err;
+      if (await stored) this.queueChat(r, chatId);
+    } finally {
+      storing.delete(stored);
+      if (!storing.size) this.storing.delete(key);
     }
-    this.queue(r, row.id, update);
   }
 
-  private queue(r: Running, rowId: string, update: Update): void {
+  /**
+   * The chat's turn: every stored, unprocessed update of the chat, in update_id order —
+   * the order the customer sent them, whatever order the requests arrived in.
+   */
+  private queueChat(r: Running, chatId: bigint | null): void {
+    const key = laneKey(r, chatId);
     void this.lanes
-      .run(`chat:${r.info.id}:${chatOf(update) ?? "none"}`, () => this.process(r, rowId, update))
-      .catch((err) => this.services.logger.error({ botId: r.info.id, updateId: update.update_id, err: (err as Error).message }, "update processing failed"));
+      .run(key, async () => {
+        await Promise.allSettled([...(this.storing.get(key) ?? [])]);
+        const pending = await r.desk.deps.scope.db.botUpdate.findMany({
+          where: { botId: r.info.id, chatId, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(Date.now() - STALE_CLAIM_MS) } }] },
+          orderBy: { updateId: "asc" },
+          select: { id: true, payload: true },
+        });
+        for (const u of pending) if (u.payload) await this.process(r, u.id, u.payload as unknown as Update);
+      })
+      .catch((err) => this.services.logger.error({ botId: r.info.id, err: (err as Error).message }, "update processing failed"));
   }
 
   /**
@@ -346,12 +370,13 @@ export class BotRegistry {
       try {
         const { scope } = r.desk.deps;
         const stale = new Date(Date.now() - STALE_CLAIM_MS);
-        const updates = await scope.db.botUpdate.findMany({
+        const chats = await scope.db.botUpdate.findMany({
           where: { botId: r.info.id, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, OR: [{ claimedAt: null }, { claimedAt: { lt: stale } }] },
-          orderBy: { updateId: "asc" },
+          distinct: ["chatId"],
+          select: { chatId: true },
           take: 500,
         });
-        for (const u of updates) if (u.payload) this.queue(r, u.id, u.payload as unknown as Update);
+        for (const c of chats) this.queueChat(r, c.chatId);
         const due = await scope.db.botDelivery.findMany({
           where: { botId: r.info.id, status: { in: ["PENDING", "FAILED"] }, attempts: { lt: MAX_DELIVERY_ATTEMPTS }, nextAttemptAt: { lte: new Date() } },
           orderBy: { createdAt: "asc" },
@@ -414,6 +439,10 @@ function keyboardFor(row: BotDelivery): { reply_markup: InlineKeyboard } | undef
     if (row.kind === "nps" && s === 5) keyboard.row();
   }
   return { reply_markup: keyboard };
+}
+
+function laneKey(r: Running, chatId: bigint | null): string {
+  return `chat:${r.info.id}:${chatId ?? "none"}`;
 }
 
 function isUpdate(body: unknown): body is Update {

@@ -20,5 +20,6 @@ import "./back-office-metrics.js";
 import "./back-office-cost.js";
 import "./queue.js";
 import "./ticket-events.js";
+import "./telegram-bot.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

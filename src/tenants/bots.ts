@@ -3,7 +3,7 @@
 import type { TelegramBot } from "../generated/prisma/index.js";
 import type { Actor } from "../domain/actor.js";
 import { recordAudit } from "../domain/audit.js";
-import { NotFoundError, ValidationError } from "../domain/errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
 import type { EventBus } from "../domain/events.js";
 import type { Directory } from "./directory.js";
 import type { RootDb, TenantScopes } from "./scoped-db.js";
@@ -17,6 +17,12 @@ export interface BotIdentity {
   tenantId: string;
   telegramId: bigint;
   username: string;
+}
+
+export interface BotInfo extends BotIdentity {
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface ConnectedBot extends BotIdentity {
@@ -38,6 +44,11 @@ export async function telegramGetMe(apiRoot: string, token: string): Promise<{ i
     throw new ValidationError("token", `Telegram refused the token: ${body?.description ?? `HTTP ${res.status}`}.`);
   }
   return body.result;
+}
+
+/** Best effort: tells Telegram to stop sending a bot's updates to us (a replaced or disconnected bot). */
+async function telegramDeleteWebhook(apiRoot: string, token: string): Promise<void> {
+  await fetch(`${apiRoot}/bot${token}/deleteWebhook`, { method: "POST", signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
 }
 
 export class BotDirectory {
@@ -71,7 +82,11 @@ export class BotDirectory {
       webhookSecret: randomToken(32),
       enabled: true,
     };
+    // One Telegram bot serves one tenant: its updates cannot go to two front desks.
+    const elsewhere = await this.root.telegramBot.findFirst({ where: { telegramId: data.telegramId, enabled: true, tenantId: { not: tenant.id } } });
+    if (elsewhere) throw new ConflictError(`@${me.username} is already connected to another tenant: disconnect it there first, or create another bot with @BotFather.`);
     const before = await this.root.telegramBot.findUnique({ where: { tenantId: tenant.id } });
+    if (before?.enabled && before.telegramId !== data.telegramId) await telegramDeleteWebhook(this.apiRoot, this.secrets.open(before.tokenCiphertext));
     const bot = before
       ? await this.root.telegramBot.update({ where: { tenantId_id: { tenantId: tenant.id, id: before.id } }, data })
       : await this.root.telegramBot.create({ data: { tenantId: tenant.id, ...data } });
@@ -92,6 +107,7 @@ export class BotDirectory {
     const bot = await this.root.telegramBot.findUnique({ where: { tenantId: tenant.id } });
     if (!bot || !bot.enabled) throw new NotFoundError("Telegram bot", `of ${tenant.slug}`);
     await this.root.telegramBot.update({ where: { tenantId_id: { tenantId: tenant.id, id: bot.id } }, data: { enabled: false } });
+    await telegramDeleteWebhook(this.apiRoot, this.secrets.open(bot.tokenCiphertext));
     await this.scopes.forTenant(tenant.id).tx((tx) =>
       recordAudit(tx, tenant.id, actor, { action: "bot.disconnected", entityType: "TelegramBot", entityId: bot.id, before: { username: bot.username } }),
     );
@@ -105,6 +121,12 @@ export class BotDirectory {
 
   async list(): Promise<ConnectedBot[]> {
     return (await this.root.telegramBot.findMany({ where: { enabled: true } })).map((b) => this.open(b));
+  }
+
+  /** The tenant's bot as admins may see it (never the token or the webhook secret); null if none was ever connected. */
+  async ofTenant(tenantId: string): Promise<BotInfo | null> {
+    const bot = await this.root.telegramBot.findUnique({ where: { tenantId } });
+    return bot ? { id: bot.id, tenantId: bot.tenantId, telegramId: bot.telegramId, username: bot.username, enabled: bot.enabled, createdAt: bot.createdAt, updatedAt: bot.updatedAt } : null;
   }
 
   async listInfo() {

@@ -2,7 +2,7 @@
 // the demo knowledge bases, a bot each, the fake Bot API and (optionally) a fake LLM.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BotRegistry } from "../../src/bot/registry.js";
+import { BotRegistry, type UpdateMode } from "../../src/bot/registry.js";
 import { SYSTEM_ACTOR } from "../../src/domain/actor.js";
 import { DEMO_ARTICLES } from "../../src/seed/demo-articles.js";
 import { createApi, startHttpServer } from "../../src/server.js";
@@ -24,8 +24,10 @@ export interface Harness {
   url: string;
   /** Posts an update to a bot's webhook; returns the HTTP status. */
   post(bot: ConnectedBot, update: object, secret?: string | null): Promise<number>;
-  /** A customer writes text; waits until it is processed. */
+  /** A customer writes text in their private chat; waits until it is processed. */
   say(bot: ConnectedBot, user: number, text: string): Promise<void>;
+  /** Posts any update (its update_id is added) and waits until it is processed. */
+  send(bot: ConnectedBot, update: object): Promise<number>;
   tap(bot: ConnectedBot, user: number, data: string): Promise<void>;
   /** The texts the bot sent to a chat since `from` calls. */
   textsTo(bot: ConnectedBot, chat: number, from?: number): string[];
@@ -34,7 +36,15 @@ export interface Harness {
 
 let updateId = 1;
 
-export async function createHarness(options: { llm?: boolean } = {}): Promise<Harness> {
+export const from = (user: number) => ({ id: user, is_bot: false, first_name: `User${user}`, language_code: "en" });
+
+/** A text message from a user in their private chat, with command entities like Telegram sends. */
+export function textMessage(user: number, text: string, chat: object = { id: user, type: "private", first_name: `User${user}` }) {
+  const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] : undefined;
+  return { message_id: nextUpdateId(), date: Math.floor(Date.now() / 1000), chat, from: from(user), text, ...(entities ? { entities } : {}) };
+}
+
+export async function createHarness(options: { llm?: boolean; mode?: UpdateMode } = {}): Promise<Harness> {
   const telegram = new FakeTelegram();
   await telegram.start();
   telegram.addBot(TOKEN_A, { id: 111111, username: "acme_desk_bot" });
@@ -53,7 +63,7 @@ export async function createHarness(options: { llm?: boolean } = {}): Promise<Ha
   }
   const botA = await app.services.bots.connect("desk-a", TOKEN_A, SYSTEM_ACTOR);
   const botB = await app.services.bots.connect("desk-b", TOKEN_B, SYSTEM_ACTOR);
-  const registry = new BotRegistry(app.services);
+  const registry = new BotRegistry(app.services, { mode: options.mode ?? "off" });
   await registry.start();
   const server: Server = await startHttpServer(createApi(app.services, registry), 0, "127.0.0.1");
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,7 +77,6 @@ export async function createHarness(options: { llm?: boolean } = {}): Promise<Ha
     await res.text();
     return res.status;
   };
-  const from = (user: number) => ({ id: user, is_bot: false, first_name: `User${user}`, language_code: "en" });
   const h: Harness = {
     app,
     telegram,
@@ -78,12 +87,13 @@ export async function createHarness(options: { llm?: boolean } = {}): Promise<Ha
     url,
     post,
     async say(bot, user, text) {
-      const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] : undefined;
-      await post(bot, {
-        update_id: updateId++,
-        message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: user, type: "private", first_name: `User${user}` }, from: from(user), text, entities },
-      });
+      await post(bot, { update_id: updateId++, message: textMessage(user, text) });
       await registry.drain();
+    },
+    async send(bot, update) {
+      const status = await post(bot, { update_id: updateId++, ...update });
+      await registry.drain();
+      return status;
     },
     async tap(bot, user, data) {
       await post(bot, {

@@ -8,7 +8,8 @@ import type { AddressInfo } from "node:net";
 
 export type ScriptStep =
   | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
-  | { content: string }
+  /** Text; a function writes it from the request (e.g. naming the case a tool returned). */
+  | { content: string | ((request: any) => string) }
   | { fail: number; retryAfter?: number }
   | { hang: true };
 
@@ -70,7 +71,7 @@ export class FakeOpenAI {
         }
         const message =
           "content" in step
-            ? { role: "assistant", content: step.content, refusal: null }
+            ? { role: "assistant", content: typeof step.content === "function" ? step.content(body) : step.content, refusal: null }
             : {
                 role: "assistant",
                 content: null,

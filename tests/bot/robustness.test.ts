@@ -1,0 +1,205 @@
+// What real customers and a real Telegram throw at the front desk: any Unicode, edits,
+// media, groups, forged buttons, concurrent messages, a crash between acknowledgement
+// and processing, Telegram refusing or rate-limiting sends, and long polling.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINE } from "../support/app.js";
+import { createHarness, from, nextUpdateId, textMessage, TOKEN_A, type Harness } from "./harness.js";
+
+describe(`front desk under real-world input (${ENGINE})`, () => {
+  let h: Harness;
+  let scope: Harness["app"]["services"]["scopes"] extends { forTenant(id: string): infer S } ? S : never;
+  let tenantId: string;
+  beforeAll(async () => {
+    h = await createHarness();
+    tenantId = (await h.app.services.directory.getTenant("desk-a")).id;
+    scope = h.app.services.scopes.forTenant(tenantId);
+  });
+  afterAll(() => h?.close());
+
+  const contactOf = (user: number) => scope.db.contact.findFirstOrThrow({ where: { telegramUserId: BigInt(user) } });
+
+  it("stores any Unicode a customer sends: NUL characters, lone surrogates, emoji, right-to-left text, the longest message", async () => {
+    const user = 7001;
+    await h.say(h.botA, user, "/new Broken\u0000 pipe \uD83D in the 🛁 — مرحبا");
+    const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } }, include: { messages: true } });
+    expect(ticket.messages[0]!.body).toBe("Broken pipe \uFFFD in the 🛁 — مرحبا");
+    const longest = "ä".repeat(4096);
+    const m = h.telegram.calls.length;
+    await h.say(h.botA, user, longest);
+    // Recorded in the case, and the bot answered without crashing.
+    expect(await scope.db.message.count({ where: { ticketId: ticket.id, body: longest } })).toBe(1);
+    expect(h.textsTo(h.botA, user, m).join("\n")).toMatch(/case #\d+/);
+  });
+
+  it("answers an edit with how to correct, and notes media in an open case so operators know", async () => {
+    const user = 7002;
+    let m = h.telegram.calls.length;
+    await h.send(h.botA, { edited_message: { ...textMessage(user, "edited text"), edit_date: 1 } });
+    expect(h.textsTo(h.botA, user, m)).toEqual(["I only see new messages, not edits. Please send the corrected text as a new message."]);
+
+    m = h.telegram.calls.length;
+    await h.send(h.botA, { message: { message_id: 1, date: 1, chat: { id: user, type: "private" }, from: from(user), voice: { file_id: "v", file_unique_id: "v", duration: 3 } } });
+    expect(h.textsTo(h.botA, user, m)).toEqual(["I can't read voice messages. Please describe your question in words."]);
+
+    await h.say(h.botA, user, "/new The boiler is leaking");
+    m = h.telegram.calls.length;
+    await h.send(h.botA, { message: { message_id: 2, date: 1, chat: { id: user, type: "private" }, from: from(user), photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }], caption: "the boiler" } });
+    expect(h.textsTo(h.botA, user, m).join("\n")).toMatch(/noted in case #\d+ that you sent one/);
+    const note = await scope.db.message.findFirstOrThrow({ where: { body: { contains: "sent a photo" } } });
+    expect(note.body).toContain("the boiler");
+  });
+
+  it("keeps out of groups unless the tenant enables them, and never shows cases in a group", async () => {
+    const group = { id: -1001, type: "supergroup", title: "Neighbours" };
+    const inGroup = (user: number, text: string, entities?: object[]) => ({ message: { ...textMessage(user, text, group), ...(entities ? { entities } : {}) } });
+    let m = h.telegram.calls.length;
+    // Not addressed to the bot: silence.
+    await h.send(h.botA, inGroup(7003, "how do I file a claim?"));
+    expect(h.textsTo(h.botA, -1001, m)).toEqual([]);
+    // Addressed, groups off: a pointer to the private chat.
+    await h.send(h.botA, inGroup(7003, "@acme_desk_bot how do I file a claim?", [{ type: "mention", offset: 0, length: 14 }]));
+    expect(h.textsTo(h.botA, -1001, m)).toEqual(["I only answer in private chats. Please write to me directly: @acme_desk_bot"]);
+
+    await h.app.services.database.prisma.tenant.update({ where: { id: tenantId }, data: { settings: { bot: { groupsEnabled: true } } } });
+    await h.registry.reload(h.botA.id);
+    m = h.telegram.calls.length;
+    await h.send(h.botA, inGroup(7003, "@acme_desk_bot how do I file a claim?", [{ type: "mention", offset: 0, length: 14 }]));
+    expect(h.textsTo(h.botA, -1001, m).join("\n")).toMatch(/How to file a claim/);
+    await h.send(h.botA, inGroup(7003, "/status@acme_desk_bot", [{ type: "bot_command", offset: 0, length: 21 }]));
+    expect(h.textsTo(h.botA, -1001, m).at(-1)).toBe("Your cases are private: please write to me directly at @acme_desk_bot.");
+    // A command for another bot in the same group is not ours.
+    const before = h.telegram.calls.length;
+    await h.send(h.botA, inGroup(7003, "/status@other_bot", [{ type: "bot_command", offset: 0, length: 17 }]));
+    expect(h.textsTo(h.botA, -1001, before)).toEqual([]);
+    // Nothing in a group opens a case or creates a contact with a chat to deliver to.
+    expect(await scope.db.ticket.count({ where: { contact: { telegramUserId: 7003n } } })).toBe(0);
+    await h.app.services.database.prisma.tenant.update({ where: { id: tenantId }, data: { settings: {} } });
+    await h.registry.reload(h.botA.id);
+  });
+
+  it("answers every button tap, and a forged rating button for someone else's case records nothing", async () => {
+    await h.say(h.botA, 7004, "/new My claim is stuck");
+    const victim = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: 7004n } } });
+    await scope.db.ticket.update({ where: { tenantId_id: { tenantId, id: victim.id } }, data: { status: "RESOLVED", resolvedAt: new Date() } });
+    const m = h.telegram.calls.length;
+    await h.tap(h.botA, 7005, `rate:CSAT:${victim.id}:1`);
+    await h.tap(h.botA, 7004, "rate:CSAT:nonsense:9");
+    await h.tap(h.botA, 7004, "some-old-button");
+    await h.tap(h.botA, 7004, `rate:CSAT:${victim.id}:9`);
+    const answers = h.telegram.calls.slice(m).filter((c) => c.method === "answerCallbackQuery");
+    expect(answers).toHaveLength(4);
+    expect(answers.map((a) => a.params.text ?? null)).toEqual(["This rating is no longer available.", "This rating is no longer available.", null, "This rating is no longer available."]);
+    expect(await scope.db.feedback.count({ where: { ticketId: victim.id } })).toBe(0);
+  });
+
+  it("processes one chat's messages in the order they were sent, even when they arrive at once", async () => {
+    const user = 7006;
+    await h.say(h.botA, user, "/new Order test");
+    const updates = Array.from({ length: 6 }, (_, i) => ({ update_id: nextUpdateId(), message: textMessage(user, `detail ${i + 1}`) }));
+    expect(await Promise.all(updates.map((u) => h.post(h.botA, u)))).toEqual(updates.map(() => 200));
+    await h.registry.drain();
+    const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
+    const bodies = (await scope.db.message.findMany({ where: { ticketId: ticket.id, author: "CONTACT" }, orderBy: { createdAt: "asc" } })).map((x) => x.body);
+    expect(bodies.filter((b) => b.startsWith("detail"))).toEqual(["detail 1", "detail 2", "detail 3", "detail 4", "detail 5", "detail 6"]);
+  });
+
+  it("takes up an update that was acknowledged but not processed (a crash in between)", async () => {
+    const user = 7007;
+    const update = { update_id: nextUpdateId(), message: textMessage(user, "/new Recovered after a crash") };
+    // What the webhook stored before the process died.
+    await scope.db.botUpdate.create({ data: { tenantId, botId: h.botA.id, updateId: BigInt(update.update_id), chatId: BigInt(user), payload: update, claimedAt: new Date(Date.now() - 10 * 60_000), attempts: 1 } });
+    await h.registry.sweep();
+    await h.registry.drain();
+    const contact = await contactOf(user);
+    expect(await scope.db.ticket.count({ where: { contactId: contact.id, subject: "Recovered after a crash" } })).toBe(1);
+    const row = await scope.db.botUpdate.findFirstOrThrow({ where: { updateId: BigInt(update.update_id) } });
+    expect(row.processedAt).not.toBeNull();
+    expect(row.payload).toBeNull();
+    // Telegram redelivers it: recognised, nothing done twice.
+    expect(await h.post(h.botA, update)).toBe(200);
+    await h.registry.sweep();
+    await h.registry.drain();
+    expect(await scope.db.ticket.count({ where: { contactId: contact.id } })).toBe(1);
+  });
+
+  it("keeps an operator's reply that Telegram rate-limits past its retries, and sends it once later", async () => {
+    const user = 7008;
+    await h.say(h.botA, user, "/new Please call me");
+    const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
+    // auto-retry tries 3 more times; the fourth refusal reaches the outbox.
+    h.telegram.failNext("sendMessage", 429, 0, 4);
+    const token = await h.app.operator("ops7008@desk.test", { "desk-a": "AGENT" });
+    const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
+    await h.app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body: "We will call you at 3pm." } }, h.app.as(token, "desk-a"));
+    await h.registry.drain();
+    let delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
+    expect(delivery).toMatchObject({ status: "FAILED", attempts: 1 });
+    expect(delivery.lastError).toMatch(/Too Many Requests/);
+    // Due again (the back-off has passed): the sweep sends it.
+    await scope.db.botDelivery.update({ where: { tenantId_id: { tenantId, id: delivery.id } }, data: { nextAttemptAt: new Date() } });
+    const m = h.telegram.calls.length;
+    await h.registry.sweep();
+    await h.registry.drain();
+    delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { id: delivery.id } });
+    expect(delivery.status).toBe("SENT");
+    expect(h.textsTo(h.botA, user, m)).toEqual([`Reply from our team on case #${ticket.number}:\n\nWe will call you at 3pm.`]);
+    // A later sweep sends nothing again.
+    await h.registry.sweep();
+    await h.registry.drain();
+    expect(h.textsTo(h.botA, user, m)).toHaveLength(1);
+  });
+
+  it("stops trying a chat whose customer blocked the bot, and records why", async () => {
+    const user = 7009;
+    await h.say(h.botA, user, "/new Blocked later");
+    const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
+    h.telegram.block(user);
+    const token = await h.app.operator("ops7009@desk.test", { "desk-a": "AGENT" });
+    const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
+    await h.app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body: "Hello?" } }, h.app.as(token, "desk-a"));
+    await h.registry.drain();
+    const delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
+    expect(delivery.status).toBe("FAILED");
+    expect(delivery.lastError).toMatch(/blocked by the user/);
+    await scope.db.botDelivery.update({ where: { tenantId_id: { tenantId, id: delivery.id } }, data: { nextAttemptAt: new Date() } });
+    const m = h.telegram.calls.length;
+    await h.registry.sweep();
+    await h.registry.drain();
+    expect(h.telegram.calls.slice(m).filter((c) => c.method === "sendMessage")).toEqual([]);
+  });
+
+  it("refuses what is not a Telegram update, and answers other paths and methods clearly", async () => {
+    expect(await h.post(h.botA, { hello: "world" })).toBe(400);
+    expect(await h.post(h.botA, { update_id: -1 })).toBe(400);
+    const res = await fetch(`${h.url}/telegram/${h.botA.id}`, { method: "GET" });
+    expect(res.status).toBe(405);
+    const unknown = await fetch(`${h.url}/telegram/nobot`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": h.botA.webhookSecret }, body: "{}" });
+    expect(unknown.status).toBe(401);
+  });
+});
+
+describe(`front desk on long polling (${ENGINE})`, () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ mode: "polling" });
+  });
+  afterAll(() => h?.close());
+
+  it("takes updates from getUpdates, confirms them, and processes a repeated one once", async () => {
+    const update = { update_id: nextUpdateId(), message: textMessage(7101, "/new From polling") };
+    h.telegram.queueUpdate(TOKEN_A, update);
+    const tenant = await h.app.services.directory.getTenant("desk-a");
+    const scope = h.app.services.scopes.forTenant(tenant.id);
+    await expect.poll(() => scope.db.ticket.count({ where: { subject: "From polling" } }), { timeout: 10_000 }).toBe(1);
+    // The same update again (as after a restart that did not confirm the offset).
+    h.telegram.queueUpdate(TOKEN_A, update);
+    const later = { update_id: nextUpdateId(), message: textMessage(7101, "/status") };
+    h.telegram.queueUpdate(TOKEN_A, later);
+    await expect.poll(() => h.textsTo(h.botA, 7101).some((t) => t.startsWith("Your cases")), { timeout: 10_000 }).toBe(true);
+    await h.registry.drain();
+    expect(await scope.db.ticket.count({ where: { subject: "From polling" } })).toBe(1);
+    expect(h.telegram.calls.some((c) => c.method === "deleteWebhook")).toBe(true);
+    const polls = h.telegram.calls.filter((c) => c.method === "getUpdates");
+    expect(polls.at(-1)!.params.offset).toBeGreaterThan(later.update_id);
+  });
+});
