@@ -53,10 +53,12 @@ const SetBackOfficeCostInput = builder.inputType("SetBackOfficeCostInput", {
 builder.mutationField("setBackOfficeCost", (t) =>
   t.field({
     type: BackOfficeCostRef,
-    authScopes: { can: "admin" },
+    // A cost is tenant configuration (admin), and what it returns is back-office data (back:read): the caller needs
+    // both, checked before anything is written, so a key that could not read the result cannot write it either.
+    authScopes: (_root, _args, ctx) => ctx.permissions.has("admin") && ctx.permissions.has("back:read"),
     errors: { types: MUTATION_ERRORS },
     description:
-      "Sets (or replaces) the back-office cost of a period (OWNER, ADMIN, admin API keys). Periods do not overlap: a period that overlaps another one is a ConflictError.",
+      "Sets (or replaces) the back-office cost of a period. Needs admin and back:read: OWNER or ADMIN, or an API key with the admin scope and back:read (or back:write); anyone else is refused before anything is written. Periods do not overlap: a period that overlaps another one is a ConflictError.",
     args: { input: t.arg({ type: SetBackOfficeCostInput, required: true }) },
     resolve: (_r, { input }, ctx) => setBackOfficeCost(tenantDeps(ctx), input),
   }),

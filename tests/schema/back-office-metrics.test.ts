@@ -143,6 +143,40 @@ describe(`back-office metrics (${ENGINE})`, () => {
     expect(denied.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
+  it("needs admin and back:read to set a cost: an admin-only key is refused before anything is written", async () => {
+    const app = bo.app;
+    const key = async (scopes: ("ADMIN" | "BACK_READ" | "BACK_WRITE")[]): Promise<Gql> => {
+      const secret = await app.apiKey("bm-a", scopes);
+      return (q, v) => app.gql(q, v, app.as(secret));
+    };
+    const costs = async () => (await query(gA, `{ backOfficeCosts(first: 100) { totalCount } }`)).backOfficeCosts.totalCount;
+    const set = (periodStart: string) =>
+      `mutation { setBackOfficeCost(input: {periodStart: "${periodStart}", periodEnd: "${periodStart.slice(0, 8)}28", amount: "12.50", currency: "EUR"}) {
+        __typename ... on SetBackOfficeCostSuccess { data { id periodStart amount currency } } } }`;
+
+    const refusedKeys = { admin: await key(["ADMIN"]), backRead: await key(["BACK_READ"]), backWrite: await key(["BACK_WRITE"]) };
+    const allowedKeys = { adminBackRead: await key(["ADMIN", "BACK_READ"]), adminBackWrite: await key(["ADMIN", "BACK_WRITE"]) };
+    const before = await rowCounts(app, "bm-a");
+    const countBefore = await costs();
+    for (const [name, g] of Object.entries(refusedKeys)) {
+      const refused = await g(set("2034-01-01"));
+      expect(refused.errors?.[0]?.extensions?.code, name).toBe("FORBIDDEN");
+      expect(refused.data, name).toBeNull();
+    }
+    // Nothing written: no cost row, no audit event, and the period is still free.
+    expect(await rowCounts(app, "bm-a")).toEqual(before);
+    expect(await costs()).toBe(countBefore);
+
+    for (const [g, day1] of [[allowedKeys.adminBackRead, "2034-01-01"], [allowedKeys.adminBackWrite, "2034-02-01"]] as const) {
+      const allowed = await g(set(day1));
+      expect(allowed.errors, day1).toBeUndefined();
+      expect(allowed.data.setBackOfficeCost).toMatchObject({ __typename: "SetBackOfficeCostSuccess", data: { periodStart: day1, amount: "12.50", currency: "EUR" } });
+    }
+    expect(await costs()).toBe(countBefore + 2);
+    const audit = await query(gA, `{ auditEvents(first: 100, filter: {action: "back_office_cost.set"}) { totalCount edges { node { actorType } } } }`);
+    expect(audit.auditEvents.edges.filter((e: any) => e.node.actorType === "API_KEY").length).toBeGreaterThanOrEqual(2);
+  });
+
   it("keeps each tenant's figures and costs to itself", async () => {
     const empty = await metrics(gB, at(-30), at(30));
     expect(empty).toEqual({
