@@ -11,7 +11,11 @@ import { must, tags as checkTags, text } from "./input.js";
 export const SUBJECT_MAX = 200;
 export const BODY_MAX = 20_000;
 
-/** Allowed status changes: forward through the life cycle, and reopening a finished ticket. */
+/**
+ * Allowed status changes: forward through OPEN → PENDING → RESOLVED → CLOSED, plus what
+ * helpdesks do: resolve straight from OPEN (solved on first touch), take a PENDING ticket
+ * back to OPEN, and reopen a RESOLVED or CLOSED one. Anything else is refused.
+ */
 export const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
   OPEN: ["PENDING", "RESOLVED"],
   PENDING: ["OPEN", "RESOLVED"],
@@ -125,6 +129,7 @@ function priorityData(deps: TenantDeps, t: Ticket, priority: Priority): Partial<
 
 /** Checks the assignee before any ticket row is locked: the directory reads global tables on another connection. */
 async function checkAssignee(deps: TenantDeps, operatorId: string): Promise<void> {
+  if (!operatorId.trim()) throw new ValidationError("assigneeId", "assigneeId must be an operator id; send null to unassign the ticket.");
   const [member] = await deps.directory.membersOf(deps.tenant.id, [operatorId]);
   // An operator of another tenant gets the same answer as one that does not exist.
   if (!member || member.disabledAt) throw new ValidationError("assigneeId", "The assignee must be an active operator who is a member of this tenant.");
@@ -141,7 +146,8 @@ async function checkAssignee(deps: TenantDeps, operatorId: string): Promise<void
  */
 export async function updateTicket(deps: TenantDeps, id: string, changes: TicketChanges): Promise<Ticket> {
   const tags = changes.tags === undefined ? undefined : (checkTags("tags", changes.tags) ?? []);
-  if (changes.assigneeId) await checkAssignee(deps, changes.assigneeId);
+  // Any string is an operator to check, "" included: only null unassigns.
+  if (typeof changes.assigneeId === "string") await checkAssignee(deps, changes.assigneeId);
   const tenantId = deps.tenant.id;
   const result = await deps.scope.tx(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE id = ${id} FOR UPDATE`;

@@ -1,6 +1,6 @@
-import type { Prisma, Ticket } from "../generated/prisma/index.js";
+import type { Prisma, Ticket, TicketStatus } from "../generated/prisma/index.js";
 import { addMessage } from "../domain/messages.js";
-import { openTicket, requestHuman, updateTicket } from "../domain/tickets.js";
+import { openTicket, requestHuman, TRANSITIONS, updateTicket } from "../domain/tickets.js";
 import { builder } from "./builder.js";
 import type { ApiContext } from "./context.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum } from "./enums.js";
@@ -233,13 +233,24 @@ builder.mutationField("createTicket", (t) =>
   }),
 );
 
+/** The allowed status changes, spelled out from the rule itself so the API documentation cannot drift from it. */
+const ALLOWED_TRANSITIONS = (Object.entries(TRANSITIONS) as [TicketStatus, readonly TicketStatus[]][])
+  .map(([from, to]) => `${from} → ${to.join(" or ")}`)
+  .join("; ");
+
 const UpdateTicketInput = builder.inputType("UpdateTicketInput", {
-  description: "Only the fields given change. Status changes follow OPEN → PENDING → RESOLVED → CLOSED; RESOLVED and CLOSED reopen.",
+  description: `Only the fields given change; if any of them is refused, nothing changes. Allowed status changes: ${ALLOWED_TRANSITIONS}.`,
   fields: (t) => ({
     id: t.id({ required: true }),
-    status: t.field({ type: TicketStatusEnum, required: false }),
+    status: t.field({
+      type: TicketStatusEnum,
+      required: false,
+      description:
+        `Allowed changes: ${ALLOWED_TRANSITIONS}. Moving a RESOLVED or CLOSED ticket to OPEN reopens it and starts a new resolution clock. ` +
+        "Any other change (e.g. OPEN → CLOSED, CLOSED → PENDING) is a ValidationError on `status`; giving the current status changes nothing.",
+    }),
     priority: t.field({ type: PriorityEnum, required: false }),
-    assigneeId: t.id({ required: false, description: "An operator id; null unassigns." }),
+    assigneeId: t.id({ required: false, description: "An operator id (from `members`); null unassigns. An empty id is a ValidationError." }),
     tags: t.stringList({ required: false, description: "Replaces the ticket's tags." }),
     needsHuman: t.boolean({ required: false, description: "Set or clear the \"customer asked for a person\" flag." }),
   }),

@@ -158,6 +158,54 @@ describe(`tickets (${ENGINE})`, () => {
     ]);
   });
 
+  it("allows exactly the documented status transitions; every other one is a ValidationError that writes nothing", async () => {
+    // The life cycle plus what helpdesks do: resolve from OPEN, take PENDING back to OPEN, reopen RESOLVED/CLOSED.
+    const allowed: Record<string, string[]> = { OPEN: ["PENDING", "RESOLVED"], PENDING: ["OPEN", "RESOLVED"], RESOLVED: ["CLOSED", "OPEN"], CLOSED: ["OPEN"] };
+    const pathTo: Record<string, string[]> = { OPEN: [], PENDING: ["PENDING"], RESOLVED: ["RESOLVED"], CLOSED: ["RESOLVED", "CLOSED"] };
+    const contact = await newContact(gA, "Tom Transition");
+    for (const from of Object.keys(allowed)) {
+      for (const to of Object.keys(allowed).filter((s) => s !== from)) {
+        const t = await newTicket(gA, contact, { subject: `${from} to ${to}` });
+        for (const step of pathTo[from]!) ok(await update(gA, { id: t.id, status: step }));
+        const rowBefore = await ticketRow(app, "tk-a", t.id);
+        const countsBefore = await rowCounts(app, "tk-a");
+        const res = await update(gA, { id: t.id, status: to, priority: "URGENT" });
+        if (allowed[from]!.includes(to)) {
+          expect([from, to, res.__typename, res.data?.status]).toEqual([from, to, "UpdateTicketSuccess", to]);
+        } else {
+          expect([from, to, res.__typename, res.field]).toEqual([from, to, "ValidationError", "status"]);
+          expect(res.message).toBe(`A ticket in status ${from} cannot become ${to}; from ${from} it can become ${allowed[from]!.join(" or ")}.`);
+          expect(await ticketRow(app, "tk-a", t.id)).toEqual(rowBefore);
+          expect(await rowCounts(app, "tk-a")).toEqual(countsBefore);
+        }
+      }
+    }
+    // The API documents the same table, in the input and on its status field.
+    const doc = await gA(`{ __type(name: "UpdateTicketInput") { description inputFields { name description } } }`);
+    const table = "OPEN → PENDING or RESOLVED; PENDING → OPEN or RESOLVED; RESOLVED → CLOSED or OPEN; CLOSED → OPEN";
+    expect(doc.data.__type.description).toContain(`Allowed status changes: ${table}.`);
+    const statusDoc = doc.data.__type.inputFields.find((f: any) => f.name === "status").description;
+    expect(statusDoc).toContain(`Allowed changes: ${table}.`);
+    expect(statusDoc).toMatch(/OPEN → CLOSED, CLOSED → PENDING\) is a ValidationError on `status`/);
+  });
+
+  it("refuses an empty assigneeId with a ValidationError on assigneeId, writing nothing; null unassigns", async () => {
+    const t = await newTicket(gA, await newContact(gA, "Erin Empty"));
+    expect(ok(await update(gA, { id: t.id, assigneeId: agentId })).assignee).toEqual({ email: "agent@tk.test" });
+    const rowBefore = await ticketRow(app, "tk-a", t.id);
+    const countsBefore = await rowCounts(app, "tk-a");
+    for (const assigneeId of ["", "   "]) {
+      const res = await update(gA, { id: t.id, assigneeId, status: "PENDING" });
+      expect([JSON.stringify(assigneeId), res.__typename, res.field]).toEqual([JSON.stringify(assigneeId), "ValidationError", "assigneeId"]);
+      expect(res.message).toMatch(/null to unassign/);
+    }
+    expect(await ticketRow(app, "tk-a", t.id)).toEqual(rowBefore);
+    expect(await rowCounts(app, "tk-a")).toEqual(countsBefore);
+    const unassigned = ok(await update(gA, { id: t.id, assigneeId: null }));
+    expect(unassigned.assignee).toBeNull();
+    expect((await ticketRow(app, "tk-a", t.id)).assigneeId).toBeNull();
+  });
+
   it("recomputes due times when the priority changes, and reopening starts a new resolution clock", async () => {
     const t = await newTicket(gA, await newContact(gA, "Pia Priority"), { priority: "LOW" });
     const fields = `createdAt firstResponseDueAt resolutionDueAt priority`;
