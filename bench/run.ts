@@ -1,6 +1,7 @@
 // `npm run bench`: seeds (or reuses) the datasets, starts Tandem as a real HTTP
 // server in a child process, drives it with autocannon, does the same for the
-// PostGraphile peer, and prints one table (also written to bench/results/).
+// PostGraphile peer, runs the bot end to end through the fake Telegram Bot API
+// (lib/bot.ts), and prints one table (also written to bench/results/).
 // Flags are documented in bench/README.md and by `npm run bench -- --help`.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
@@ -8,6 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { measureBot } from "./lib/bot.js";
 import { DATASETS, PG_ADMIN_URL, ensureDataset, type Dataset } from "./lib/datasets.js";
 import { measure, type LoadOptions } from "./lib/load.js";
 import { startServer, stopAll, type ChildServer } from "./lib/processes.js";
@@ -18,13 +20,13 @@ import { BENCH_DIR, ROOT_DIR, log } from "./lib/util.js";
 const HELP = `npm run bench -- [options]
   --quick               3 s per scenario, 1 s warm-up; skips the scale run unless --scale is given
   --engine <e>          postgres | pglite | all (default all)
-  --scenarios <list>    e.g. 1,2 (default: every scenario the API has)
+  --scenarios <list>    e.g. 1,2 or bot (default: every scenario the API has, and the bot run)
   --scale / --no-scale  scenario 1 at 10k and 500k total tickets (default on, off with --quick)
   --no-peer             skip PostGraphile
-  --no-bot              skip the bot run
+  --no-bot              skip the bot run (Telegram updates end to end through the fake Bot API)
   --duration <s>        seconds per scenario (default 10)
   --warmup <s>          unmeasured seconds before each scenario (default 3)
-  --connections <n>     concurrent connections (default 20)
+  --connections <n>     concurrent connections (default 20); in the bot run, customers chatting at once
   --reseed              drop and seed the datasets again
   --profile             write a V8 CPU profile of each Tandem process to bench/.data/profiles/
   --tandem-dir <path>   run Tandem from another checkout (with node_modules), e.g. to compare two commits
@@ -80,11 +82,12 @@ type Options = ReturnType<typeof parseOptions>;
 const AUTH_SECRET = randomBytes(32).toString("hex");
 const HUGE = "1000000000";
 
-function startTandem(ds: Dataset, options: Options): Promise<ChildServer> {
+function startTandem(ds: Dataset, options: Options, extra: { env?: Record<string, string>; port?: number } = {}): Promise<ChildServer> {
   return startServer({
     name: `Tandem (${ds.spec.engine})`,
     script: "src/main.ts",
     cwd: options.tandemDir,
+    port: extra.port,
     readyPath: "/readyz",
     nodeArgs: options.profile ? ["--cpu-prof", "--cpu-prof-dir", path.join(BENCH_DIR, ".data", "profiles")] : [],
     env: {
@@ -99,6 +102,11 @@ function startTandem(ds: Dataset, options: Options): Promise<ChildServer> {
       RATE_LIMIT_PER_MINUTE: HUGE,
       RATE_LIMIT_IP_PER_MINUTE: HUGE,
       LOGIN_ATTEMPTS_PER_15_MINUTES: "1000",
+      // No bot runs unless the bot run points Tandem at the fake Bot API (extra.env).
+      TELEGRAM_API_ROOT: "",
+      PUBLIC_URL: "",
+      OPENAI_API_KEY: "",
+      ...extra.env,
     },
   });
 }
@@ -200,6 +208,47 @@ async function runPeer(ds: Dataset, options: Options): Promise<Row[]> {
   return rows;
 }
 
+async function runBot(ds: Dataset, options: Options): Promise<Row> {
+  const { connections, durationSec, warmupSec } = options.load;
+  log(`Tandem ${ds.spec.engine} bot run on ${ds.spec.name}: ${connections} customers at once, ${durationSec} s (after ${warmupSec} s warm-up) …`);
+  const m = await measureBot(ds, { concurrency: connections, durationSec, warmupSec, replyTimeoutMs: 30_000, authSecret: AUTH_SECRET }, (env, port) =>
+    startTandem(ds, options, { env, port }),
+  );
+  if (m.firstError) log(`  first error: ${m.firstError}`);
+  log(
+    `  ${m.updatesPerSec.toFixed(1)} updates/s, p50 ${m.p50Ms?.toFixed(0)} ms, p99 ${m.p99Ms?.toFixed(0)} ms, ${m.errors} errors ${JSON.stringify(m.errorKinds)}, ` +
+      `${m.sqlPerUpdate?.toFixed(1)} SQL/update, CPU/update: server ${m.serverCpuMsPerUpdate?.toFixed(1)} ms, database ${m.dbCpuMsPerUpdate?.toFixed(1) ?? "–"} ms`,
+  );
+  return {
+    section: "bot",
+    scenario: "bot",
+    title: "Telegram updates, webhook → reply at the Bot API",
+    engine: ds.spec.engine,
+    server: "Tandem",
+    dataset: ds.spec.name,
+    tickets: ds.counts.tickets,
+    requestsPerSec: m.updatesPerSec,
+    unit: "upd/s",
+    p50Ms: m.p50Ms,
+    p99Ms: m.p99Ms,
+    requests: m.handled,
+    errors: m.errors,
+    sqlPerRequest: m.sqlPerUpdate,
+    peakRssMb: m.peakRssBytes / 1024 / 1024,
+    serverCpuMsPerRequest: m.serverCpuMsPerUpdate,
+    dbCpuMsPerRequest: m.dbCpuMsPerUpdate,
+    firstError: m.firstError,
+    details: {
+      tenant: m.tenant,
+      customersAtOnce: connections,
+      publishedArticles: m.articles,
+      errorKinds: m.errorKinds,
+      unexpectedReplies: m.unexpectedReplies,
+      updatesByStep: m.mix,
+    },
+  };
+}
+
 async function machine() {
   let postgres = "unreachable";
   const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3_000 });
@@ -246,8 +295,9 @@ async function main(): Promise<void> {
   for (const engine of options.engines) {
     const ds = await ensureDataset(DATASETS[engine], { reseed: options.reseed });
     remember(ds);
-    rows.push(...(await runTandem(ds, available, options, "main")));
-    if (engine === "postgres" && options.peer) rows.push(...(await runPeer(ds, options)));
+    if (available.length) rows.push(...(await runTandem(ds, available, options, "main")));
+    if (engine === "postgres" && options.peer && POSTGRAPHILE_SCENARIOS.some((s) => wanted(options, s))) rows.push(...(await runPeer(ds, options)));
+    if (options.bot && (!options.scenarios || options.scenarios.has("bot"))) rows.push(await runBot(ds, options));
   }
 
   const first = available.find((s) => s.id === "1");
@@ -257,11 +307,9 @@ async function main(): Promise<void> {
       remember(ds);
       rows.push(...(await runTandem(ds, [first], options, "scale")));
     }
-  } else if (options.scale) {
+  } else if (options.scale && TANDEM_SCENARIOS.some((s) => s.id === "1" && wanted(options, s))) {
     notes.push("Scale run skipped: scenario 1 is not in the API yet.");
   }
-
-  if (options.bot) notes.push("Bot run not included: the Telegram bot (src/bot/) has not landed yet.");
 
   const ratios = peerRatios(rows);
   const report = { startedAt: startedAt.toISOString(), machine: env, options, datasets, rows, ratios, notes };

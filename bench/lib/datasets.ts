@@ -149,6 +149,16 @@ export async function ensureDataset(spec: DatasetSpec, options: { reseed?: boole
   }
 }
 
+/**
+ * Opens a dataset's database in this process, e.g. to prepare fixtures before a
+ * Tandem process starts (PGlite: only while no Tandem process has the folder open).
+ */
+export function openDataset(ds: Dataset): Promise<Database> {
+  return openDatabase(
+    ds.env.DATABASE_URL ? { kind: "postgres", url: ds.env.DATABASE_URL } : { kind: "pglite", dataDir: path.join(ds.env.DATA_DIR!, "pglite") },
+  );
+}
+
 async function ids(sql: SqlRunner, text: string, tenantId: string): Promise<string[]> {
   return (await sql.query<{ id: string }>(text, [tenantId])).map((r) => r.id);
 }

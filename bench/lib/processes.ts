@@ -77,11 +77,13 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Where the script lives (default: this checkout). */
   cwd?: string;
+  /** Listen on this port (default: a free one). For servers that must know their own URL before they start. */
+  port?: number;
 }
 
 export async function startServer(options: StartOptions): Promise<ChildServer> {
   installHooks();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...options.env };
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.script], { cwd: options.cwd ?? ROOT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);

@@ -23,7 +23,10 @@ export interface Row {
   serverCpuMsPerRequest?: number | null;
   dbCpuMsPerRequest?: number | null;
   firstError?: string;
+  /** Shown after the throughput, e.g. "upd/s" for the bot run (default: requests per second). */
   unit?: string;
+  /** Run-specific figures that do not fit the columns (the bot run's error kinds and mix). */
+  details?: Record<string, unknown>;
 }
 
 const num = (v: number | null, digits = 0) => (v === null || Number.isNaN(v) ? "–" : v.toFixed(digits));
