@@ -2,6 +2,7 @@
 // that nobody can change it, and that each tenant sees only its own.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINE } from "../support/app.js";
+import { ownerQuery } from "../support/database.js";
 import { backOffice, mutate, ok, query, rowCounts, rowId, type BackOffice, type Gql } from "./back-office-support.js";
 
 const EVENT = "id actorType actorId actorName action entityType entityId entityNodeId before after requestId createdAt";
@@ -114,8 +115,9 @@ describe(`audit log (${ENGINE})`, () => {
     const raw = await scope.tx((tx) => tx.$executeRaw`UPDATE "AuditEvent" SET "after" = '{}'::jsonb`).catch((e: any) => e);
     expect([raw.message, raw.meta?.driverAdapterError?.message, raw.meta?.driverAdapterError?.cause?.message].join(" ")).toMatch(/permission denied/);
     // The table owner is refused as well: only appending is possible.
-    await expect(bo.app.services.database.sql.query(`UPDATE "AuditEvent" SET action = 'tampered' WHERE "tenantId" = $1`, [tenant.id])).rejects.toThrow(/append-only/);
-    await expect(bo.app.services.database.sql.query(`DELETE FROM "AuditEvent" WHERE "tenantId" = $1`, [tenant.id])).rejects.toThrow(/append-only/);
+    // (It reaches the rows only with the tenant set: row-level security is forced on the owner too.)
+    await expect(ownerQuery(bo.app.services.database, tenant.id, `UPDATE "AuditEvent" SET action = 'tampered' WHERE "tenantId" = $1`, [tenant.id])).rejects.toThrow(/append-only/);
+    await expect(ownerQuery(bo.app.services.database, tenant.id, `DELETE FROM "AuditEvent" WHERE "tenantId" = $1`, [tenant.id])).rejects.toThrow(/append-only/);
     expect(await rowCounts(bo.app, "au-a")).toEqual(before);
     expect((await query(as.auditor, `{ auditEvents(filter: {action: "tampered"}) { totalCount } }`)).auditEvents.totalCount).toBe(0);
   });

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "../../src/generated/prisma/index.js";
 import { createTestApp, ENGINE, globalId, type TestApp } from "../support/app.js";
+import { ownerQuery } from "../support/database.js";
 import { seedEveryModel, type TenantRows } from "../support/fixtures.js";
 
 /** Tenant-owned models: every model with a tenantId column, except the global access tables. */
@@ -151,8 +152,11 @@ describe(`tenant isolation (${ENGINE})`, () => {
     const scope = app.services.scopes.forTenant(a.tenantId);
     await expect(scope.db.auditEvent.updateMany({ data: { action: "tampered" } })).rejects.toThrow(/permission denied/);
     await expect(scope.db.auditEvent.deleteMany({})).rejects.toThrow(/permission denied/);
-    await expect(app.services.database.sql.query(`UPDATE "AuditEvent" SET action = 'tampered'`)).rejects.toThrow(/append-only/);
-    await expect(app.services.database.sql.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
+    // The owner reaches A's rows only with A's tenant set (FORCE); then the trigger refuses the change.
+    const db = app.services.database;
+    expect(Number((await ownerQuery<{ n: string }>(db, a.tenantId, `SELECT count(*) AS n FROM "AuditEvent"`))[0]!.n)).toBeGreaterThan(0);
+    await expect(ownerQuery(db, a.tenantId, `UPDATE "AuditEvent" SET action = 'tampered'`)).rejects.toThrow(/append-only/);
+    await expect(ownerQuery(db, a.tenantId, `DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
     await expect(app.services.database.sql.query(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only|cannot truncate/);
     expect(await scope.db.auditEvent.count({ where: { action: "tampered" } })).toBe(0);
   });

@@ -1,0 +1,14 @@
+-- "Tenant" is a global table, not a tenant-owned one: the root connection (the
+-- database owner that runs the migrations, used only by src/tenants/) must create,
+-- list and resolve tenants before any tenant is known. 20261123000100 FORCEd row-level
+-- security on it without a policy for that connection, so a database owner that is
+-- not a superuser (and has no BYPASSRLS) saw no tenants and could not create one;
+-- tests connected as a superuser, which bypasses RLS, and did not notice.
+--
+-- NO FORCE restores the normal rule for the owner only: the table owner is not
+-- subject to the table's policies. Row-level security stays ENABLED, so every other
+-- role (tandem_app included, which the scoped clients switch to) still sees only the
+-- tenant(s) in `app.tenant_id` through the existing tenant_isolation policy, and
+-- tandem_app still has SELECT only. Tenant-owned tables keep FORCE: the owner has no
+-- business reading them without a tenant.
+ALTER TABLE "Tenant" NO FORCE ROW LEVEL SECURITY;
