@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  TENANT_SETTINGS: z.enum(["set_config", "set_local"]).default("set_config"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
   LOGIN_ATTEMPTS_PER_15_MINUTES: z.coerce.number().int().min(1).default(10),
@@ -60,6 +61,8 @@ export interface Config {
   trustProxy: boolean;
   maxBodyBytes: number;
   statementTimeoutMs: number;
+  /** How a tenant-scoped transaction gets its role and tenant: `set_config()` (default) or `SET LOCAL` (for Citus; see docs/scaling.md). */
+  tenantSettings?: "set_config" | "set_local";
   rateLimit: { perCredential: number; perIp: number; windowMs: number; loginAttempts: number; loginWindowMs: number };
   /** When set, only the operations in this manifest are accepted. */
   persistedOperationsFile?: string;
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === "true",
     maxBodyBytes: e.MAX_BODY_BYTES,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    tenantSettings: e.TENANT_SETTINGS,
     rateLimit: {
       perCredential: e.RATE_LIMIT_PER_MINUTE,
       perIp: e.RATE_LIMIT_IP_PER_MINUTE,

@@ -5,7 +5,7 @@ import { Prisma } from "../generated/prisma/index.js";
 import type { Actor } from "../domain/actor.js";
 import { recordAudit } from "../domain/audit.js";
 import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
-import type { RootDb, TenantScopes } from "./scoped-db.js";
+import type { RootDb, TenantScopes, TenantTx } from "./scoped-db.js";
 import { hashPassword, randomToken, sha256Hex } from "./secrets.js";
 import { TenantSettingsSchema, type TenantSettings } from "./settings.js";
 
@@ -31,10 +31,40 @@ function publicKey({ secretHash: _hash, ...key }: ApiKey): ApiKeyInfo {
 }
 
 export class Directory {
+  /**
+   * @param root the root client, or a transaction of it (see `transaction`): every
+   *   method then runs inside that one transaction.
+   */
   constructor(
-    private readonly root: RootDb,
+    private readonly root: RootDb | TenantTx,
     private readonly scopes: TenantScopes,
+    private readonly inTransaction = false,
   ) {}
+
+  /**
+   * Runs `fn` with a Directory bound to one root transaction: everything it writes
+   * (tenants, operators, memberships, keys, audit events, and the tenant rows written
+   * with `asTenant`) commits together or not at all. The demo seed uses it.
+   */
+  transaction<T>(
+    fn: (directory: Directory, tx: { asTenant<R>(tenantId: string, work: (tx: TenantTx) => Promise<R>): Promise<R>; root: TenantTx }) => Promise<T>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
+    if (this.inTransaction) throw new Error("Directory.transaction cannot be nested.");
+    return (this.root as RootDb).$transaction(
+      (tx) => {
+        const bound = new Directory(tx, this.scopes, true);
+        return fn(bound, { root: tx, asTenant: (tenantId, work) => this.scopes.within(tx, tenantId, work) });
+      },
+      { timeout: options.timeoutMs ?? 30_000, maxWait: 10_000 },
+    );
+  }
+
+  /** One root transaction for a change and its audit event (or the current one, when already in a transaction). */
+  private atomically<T>(fn: (db: TenantTx) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this.root as TenantTx);
+    return (this.root as RootDb).$transaction((tx) => fn(tx), { timeout: 10_000, maxWait: 10_000 });
+  }
 
   // ------------------------------------------------------------ tenants
 
@@ -104,19 +134,17 @@ export class Directory {
 
   // ------------------------------------------------------------ memberships
 
-  /** Gives the operator a role in the tenant, or changes the role they have. */
+  /** Gives the operator a role in the tenant, or changes the role they have; the change and its audit event are one transaction. */
   async addMember(tenantRef: string, email: string, role: Role, actor: Actor) {
     const tenant = await this.getTenant(tenantRef);
     const operator = await this.getOperatorByEmail(email);
-    const before = await this.root.membership.findUnique({
-      where: { tenantId_operatorId: { tenantId: tenant.id, operatorId: operator.id } },
+    const where = { tenantId_operatorId: { tenantId: tenant.id, operatorId: operator.id } };
+    const membership = await this.atomically(async (db) => {
+      const before = await db.membership.findUnique({ where });
+      const after = await db.membership.upsert({ where, create: { tenantId: tenant.id, operatorId: operator.id, role }, update: { role } });
+      await this.audit(db, tenant.id, actor, before ? "membership.role_changed" : "membership.added", after.id, before, after);
+      return after;
     });
-    const membership = await this.root.membership.upsert({
-      where: { tenantId_operatorId: { tenantId: tenant.id, operatorId: operator.id } },
-      create: { tenantId: tenant.id, operatorId: operator.id, role },
-      update: { role },
-    });
-    await this.audit(tenant.id, actor, before ? "membership.role_changed" : "membership.added", membership.id, before, membership);
     return { membership, tenant, operator };
   }
 
@@ -124,10 +152,15 @@ export class Directory {
     const tenant = await this.getTenant(tenantRef);
     const operator = await this.getOperatorByEmail(email);
     const where = { tenantId_operatorId: { tenantId: tenant.id, operatorId: operator.id } };
-    const membership = await this.root.membership.findUnique({ where });
-    if (!membership) throw new NotFoundError("Membership", `of ${operator.email} in ${tenant.slug}`);
-    await this.root.membership.delete({ where });
-    await this.audit(tenant.id, actor, "membership.removed", membership.id, membership, null);
+    const membership = await this.atomically(async (db) => {
+      // deleteMany: a concurrent removal makes this one "not found" instead of an error.
+      const found = await db.membership.findUnique({ where });
+      if (!found || (await db.membership.deleteMany({ where: { tenantId: tenant.id, id: found.id } })).count === 0) {
+        throw new NotFoundError("Membership", `of ${operator.email} in ${tenant.slug}`);
+      }
+      await this.audit(db, tenant.id, actor, "membership.removed", found.id, found, null);
+      return found;
+    });
     return { membership, tenant, operator };
   }
 
@@ -163,18 +196,21 @@ export class Directory {
       throw new ValidationError("expiresAt", "The expiry must be in the future.");
     }
     const secret = API_KEY_PREFIX + randomToken(32);
-    const row = await this.root.apiKey.create({
-      data: {
-        tenantId: tenant.id,
-        name,
-        prefix: secret.slice(0, API_KEY_PREFIX.length + 6),
-        secretHash: sha256Hex(secret),
-        scopes: [...new Set(input.scopes)],
-        expiresAt: input.expiresAt ?? null,
-      },
+    const apiKey = await this.atomically(async (db) => {
+      const row = await db.apiKey.create({
+        data: {
+          tenantId: tenant.id,
+          name,
+          prefix: secret.slice(0, API_KEY_PREFIX.length + 6),
+          secretHash: sha256Hex(secret),
+          scopes: [...new Set(input.scopes)],
+          expiresAt: input.expiresAt ?? null,
+        },
+      });
+      const key = publicKey(row);
+      await this.audit(db, tenant.id, actor, "api_key.created", key.id, null, key);
+      return key;
     });
-    const apiKey = publicKey(row);
-    await this.audit(tenant.id, actor, "api_key.created", apiKey.id, null, apiKey);
     return { apiKey, secret, tenant };
   }
 
@@ -184,19 +220,25 @@ export class Directory {
     return rows.map(publicKey);
   }
 
+  /** Revokes the key and writes its audit event in one transaction; revoking a revoked key changes nothing. */
   async revokeApiKey(tenantRef: string, keyId: string, actor: Actor): Promise<ApiKeyInfo> {
     const tenant = await this.getTenant(tenantRef);
     const where = { tenantId_id: { tenantId: tenant.id, id: keyId } };
-    const before = await this.root.apiKey.findUnique({ where });
-    if (!before) throw new NotFoundError("API key", keyId);
-    if (before.revokedAt) return publicKey(before);
-    const after = await this.root.apiKey.update({ where, data: { revokedAt: new Date() } });
-    await this.audit(tenant.id, actor, "api_key.revoked", keyId, publicKey(before), publicKey(after));
-    return publicKey(after);
+    return this.atomically(async (db) => {
+      const before = await db.apiKey.findUnique({ where });
+      if (!before) throw new NotFoundError("API key", keyId);
+      if (before.revokedAt) return publicKey(before);
+      // Only a key that is still not revoked is changed: of two concurrent revocations, one writes and audits it.
+      const changed = await db.apiKey.updateMany({ where: { tenantId: tenant.id, id: keyId, revokedAt: null }, data: { revokedAt: new Date() } });
+      const after = await db.apiKey.findUniqueOrThrow({ where });
+      if (changed.count === 1) await this.audit(db, tenant.id, actor, "api_key.revoked", keyId, publicKey(before), publicKey(after));
+      return publicKey(after);
+    });
   }
 
-  private async audit(tenantId: string, actor: Actor, action: string, entityId: string, before: unknown, after: unknown) {
+  /** Appends the audit event inside `db`'s transaction, as the app role with the tenant set (the audit table is tenant-owned). */
+  private async audit(db: TenantTx, tenantId: string, actor: Actor, action: string, entityId: string, before: unknown, after: unknown) {
     const entityType = action.split(".")[0] === "api_key" ? "ApiKey" : "Membership";
-    await this.scopes.forTenant(tenantId).tx((tx) => recordAudit(tx, tenantId, actor, { action, entityType, entityId, before, after }));
+    await this.scopes.within(db, tenantId, (tx) => recordAudit(tx, tenantId, actor, { action, entityType, entityId, before, after }));
   }
 }

@@ -30,19 +30,43 @@ export class MissingTenantError extends Error {
   }
 }
 
-function settingsStatement(root: RootDb, tenantIds: readonly string[], statementTimeoutMs: number) {
-  // One statement, one round trip: role, tenant and the statement timeout are all transaction-local.
-  return root.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantIds.join(",")}, true), set_config('statement_timeout', ${String(statementTimeoutMs)}, true)`;
+/**
+ * How a transaction is given its role, tenant and statement timeout:
+ * - `set_config` (default): one `SELECT set_config(...)` statement, one round trip.
+ * - `set_local`: three `SET LOCAL` statements. Same effect on PostgreSQL and PGlite;
+ *   it exists for Citus, which forwards `SET LOCAL` (with
+ *   `citus.propagate_set_commands = 'local'`) to the workers but not a `set_config()`
+ *   call. See docs/scaling.md: this alone does not make Tandem run on Citus.
+ */
+export type TenantSettingsMode = "set_config" | "set_local";
+
+/** The statements that put a transaction under the app role and the tenant(s); transaction-local, so they end with it. */
+function settingsStatements(db: RootDb, mode: TenantSettingsMode, tenantIds: readonly string[], statementTimeoutMs: number) {
+  if (mode === "set_config") {
+    // One statement, one round trip: role, tenant and the statement timeout are all transaction-local.
+    return [
+      db.$executeRaw`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantIds.join(",")}, true), set_config('statement_timeout', ${String(statementTimeoutMs)}, true)`,
+    ];
+  }
+  // SET takes no bind parameters. The values are safe to inline: tenant ids are checked
+  // against ID_LIST before a scope exists, the role is a constant and the timeout an integer.
+  checkTenantIds(tenantIds);
+  const timeout = Math.trunc(statementTimeoutMs);
+  return [
+    db.$executeRawUnsafe(`SET LOCAL ROLE ${APP_ROLE}`),
+    db.$executeRawUnsafe(`SET LOCAL app.tenant_id = '${tenantIds.join(",")}'`),
+    db.$executeRawUnsafe(`SET LOCAL statement_timeout = ${timeout}`),
+  ];
 }
 
-function extendScoped(root: RootDb, tenantIds: readonly string[], statementTimeoutMs = 5_000) {
+function extendScoped(root: RootDb, mode: TenantSettingsMode, tenantIds: readonly string[], statementTimeoutMs: number) {
   return root.$extends({
     name: "tenant-scope",
     query: {
       // Every operation, raw SQL included: nothing reaches the database through a scope without the tenant set.
       async $allOperations({ args, query }) {
-        const [, result] = await root.$transaction([settingsStatement(root, tenantIds, statementTimeoutMs), query(args)]);
-        return result;
+        const results = await root.$transaction([...settingsStatements(root, mode, tenantIds, statementTimeoutMs), query(args)]);
+        return results[results.length - 1];
       },
     },
   });
@@ -66,12 +90,14 @@ export class TenantScopes {
   private readonly cache = new Map<string, TenantScope>();
   private readonly statementTimeoutMs: number;
   private readonly maxCached: number;
+  readonly mode: TenantSettingsMode;
   constructor(
     private readonly root: RootDb,
-    options: { statementTimeoutMs?: number; maxCached?: number } = {},
+    options: { statementTimeoutMs?: number; maxCached?: number; mode?: TenantSettingsMode } = {},
   ) {
     this.statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
     this.maxCached = options.maxCached ?? 2_000;
+    this.mode = options.mode ?? "set_config";
   }
 
   forTenant(tenantId: string): TenantScope {
@@ -90,15 +116,31 @@ export class TenantScopes {
     return scope;
   }
 
+  /**
+   * Inside a transaction of the root client (src/tenants/ only): runs `fn` as the app
+   * role with the tenant set, then hands the transaction back to the root role. Global
+   * rows and the tenant's rows they go with (e.g. a membership and its audit event)
+   * are then written in ONE transaction: both or neither. If `fn` fails, the
+   * transaction is failed anyway, so nothing is switched back.
+   */
+  async within<T>(rootTx: TenantTx, tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    checkTenantIds([tenantId]);
+    for (const statement of settingsStatements(rootTx as unknown as RootDb, this.mode, [tenantId], this.statementTimeoutMs)) await statement;
+    const result = await fn(rootTx);
+    // `none` is the session user again; no tenant is left set for the root's statements.
+    await rootTx.$executeRaw`SELECT set_config('role', 'none', true), set_config('app.tenant_id', '', true)`;
+    return result;
+  }
+
   private create(tenantIds: readonly string[]): TenantScope {
-    const { root, statementTimeoutMs } = this;
+    const { root, statementTimeoutMs, mode } = this;
     return {
       tenantIds,
-      db: extendScoped(root, tenantIds, statementTimeoutMs),
+      db: extendScoped(root, mode, tenantIds, statementTimeoutMs),
       tx(fn, options) {
         return root.$transaction(
           async (tx) => {
-            await settingsStatement(tx as unknown as RootDb, tenantIds, statementTimeoutMs);
+            for (const statement of settingsStatements(tx as unknown as RootDb, mode, tenantIds, statementTimeoutMs)) await statement;
             return fn(tx);
           },
           { timeout: options?.timeoutMs ?? 10_000, maxWait: 10_000 },
