@@ -7,7 +7,7 @@ import { recordAudit } from "./audit.js";
 import type { TenantDeps } from "./deps.js";
 import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
 import { must, optionalText, text } from "./input.js";
-import { lockRow, refusal } from "./row-lock.js";
+import { lockMembership, lockRow, refusal } from "./row-lock.js";
 
 /** The only moves a check can make. */
 export const CHECK_TRANSITIONS: Record<ComplianceStatus, readonly ComplianceStatus[]> = {
@@ -73,15 +73,19 @@ export async function openCheck(
 /**
  * The one place a check changes: lock it, let `decide` refuse or say what to write, write it
  * (status in the where clause as a second guard) and audit it, all in one transaction.
+ * `first` runs in the same transaction before the check is locked (locks taken there come
+ * first, in the same order everywhere: membership, then check).
  */
 async function changeCheck(
   deps: TenantDeps,
   id: string,
   action: string,
   decide: (c: ComplianceCheck) => Prisma.ComplianceCheckUpdateManyMutationInput | null,
+  first?: (tx: TenantTx) => Promise<void>,
 ): Promise<ComplianceCheck> {
   const tenantId = deps.tenant.id;
   return deps.scope.tx(async (tx) => {
+    if (first) await first(tx);
     const before = must((await lockRow(tx, "ComplianceCheck", id)) ? await tx.complianceCheck.findFirst({ where: { id } }) : null, "Compliance check", id);
     const data = decide(before);
     if (!data) return before;
@@ -119,18 +123,33 @@ export function addEvidence(deps: TenantDeps, id: string, evidence: { note: stri
   });
 }
 
-/** Assigns (or with null unassigns) the reviewer: an active member of the tenant with a back-office role. */
+/**
+ * Assigns (or with null unassigns) the reviewer of an undecided check: an active member of the
+ * tenant with a back-office role (OWNER, ADMIN, BACK_OFFICE).
+ *
+ * Race-free: the reviewer's membership is read and share-locked in the transaction that writes
+ * the assignment (lockMembership), so a concurrent role change or removal either happens first
+ * (and the assignment is refused) or waits until the assignment has committed. A check is
+ * never assigned to someone who is not a back-office member at the moment the assignment commits.
+ */
 export async function assignReviewer(deps: TenantDeps, id: string, operatorId: string | null): Promise<ComplianceCheck> {
-  if (operatorId) {
-    const [member] = await deps.directory.membersOf(deps.tenant.id, [operatorId]);
+  const checkReviewer = async (tx: TenantTx) => {
+    if (!operatorId) return;
+    const member = await lockMembership(tx, operatorId);
     // Someone who is not a member here is "not found", exactly like an id that does not exist.
-    if (!member || member.disabledAt) throw new NotFoundError("Operator", operatorId);
+    if (!member || member.disabled) throw new NotFoundError("Operator", operatorId);
     if (!BACK_OFFICE_ROLES.includes(member.role)) {
       throw new ValidationError("reviewerId", `${member.name} is ${member.role} here; reviewers are ${BACK_OFFICE_ROLES.join(", ")} members.`);
     }
-  }
-  return changeCheck(deps, id, "compliance_check.reviewer_assigned", (c) => {
-    if (isDecided(c.status)) throw finalCheck(c);
-    return c.reviewerId === operatorId ? null : { reviewerId: operatorId };
-  });
+  };
+  return changeCheck(
+    deps,
+    id,
+    "compliance_check.reviewer_assigned",
+    (c) => {
+      if (isDecided(c.status)) throw finalCheck(c);
+      return c.reviewerId === operatorId ? null : { reviewerId: operatorId };
+    },
+    checkReviewer,
+  );
 }

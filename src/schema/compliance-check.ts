@@ -7,7 +7,7 @@ import { MUTATION_ERRORS } from "./errors.js";
 import { checkPage, idOf, tenantDeps } from "./inputs.js";
 import { operatorLoader } from "./loaders.js";
 import { OperatorRef } from "./operator.js";
-import { tenantNode } from "./tenant-node.js";
+import { FRONT_OFFICE_LINK, tenantNode } from "./tenant-node.js";
 import { OrderDirection } from "./ticket.js";
 
 export const ComplianceCheckRef = builder.prismaNode("ComplianceCheck", {
@@ -19,7 +19,19 @@ export const ComplianceCheckRef = builder.prismaNode("ComplianceCheck", {
     status: t.expose("status", { type: ComplianceStatusEnum }),
     dueAt: t.expose("dueAt", { type: "DateTime" }),
     overdue: t.boolean({ description: "Still undecided after its due date.", resolve: (c) => isOverdue(c) }),
-    subjectContact: t.relation("subjectContact", { nullable: true, description: "Set when the subject is a contact." }),
+    subjectContact: t.relation("subjectContact", {
+      nullable: true,
+      description: `Set when the subject is a contact. ${FRONT_OFFICE_LINK} \`subjectId\` still says which contact.`,
+    }),
+    subjectId: t.globalID({
+      description: "The subject's id — a Contact, BusinessRecord or Settlement id, as `filter.subjectId` takes it (back:read is enough).",
+      resolve: (c) =>
+        c.subjectContactId
+          ? { type: "Contact", id: c.subjectContactId }
+          : c.subjectRecordId
+            ? { type: "BusinessRecord", id: c.subjectRecordId }
+            : { type: "Settlement", id: c.subjectSettlementId! },
+    }),
     subjectRecord: t.relation("subjectRecord", { nullable: true, description: "Set when the subject is a business record." }),
     subjectSettlement: t.relation("subjectSettlement", { nullable: true, description: "Set when the subject is a settlement." }),
     reviewer: t.field({

@@ -3,7 +3,7 @@ import { archiveRecord, createRecord, recordType, setLegalHold, setRetention, up
 import { builder } from "./builder.js";
 import { MUTATION_ERRORS } from "./errors.js";
 import { checkPage, idOf, tenantDeps } from "./inputs.js";
-import { tenantNode } from "./tenant-node.js";
+import { FRONT_OFFICE_LINK, tenantNode } from "./tenant-node.js";
 import { OrderDirection } from "./ticket.js";
 
 export const RecordRef = builder.prismaNode("Record", {
@@ -20,7 +20,15 @@ export const RecordRef = builder.prismaNode("Record", {
       description:
         "The content version: 1 when created, +1 with every change of title, data or contact (updateRecord), whose previous state is kept in `versions`. Retention, legal hold and archiving do not change it; they are in the audit log.",
     }),
-    contact: t.relation("contact", { nullable: true }),
+    contact: t.relation("contact", {
+      nullable: true,
+      description: `The linked contact. ${FRONT_OFFICE_LINK} \`contactId\` still says which contact.`,
+    }),
+    contactId: t.globalID({
+      nullable: true,
+      description: "The linked contact's id (back:read is enough): for callers without front:read, and to tell \"no contact\" from \"not allowed to see it\".",
+      resolve: (r) => (r.contactId ? { type: "Contact", id: r.contactId } : null),
+    }),
     retentionUntil: t.expose("retentionUntil", { type: "DateTime", nullable: true, description: "From this moment the record is due for retention review." }),
     retentionDue: t.boolean({
       description: "The retention date has passed and the record is not archived.",

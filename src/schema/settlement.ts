@@ -6,7 +6,7 @@ import { builder } from "./builder.js";
 import { SettlementDirectionEnum, SettlementStatusEnum } from "./enums.js";
 import { MUTATION_ERRORS } from "./errors.js";
 import { checkPage, idOf, tenantDeps } from "./inputs.js";
-import { tenantNode } from "./tenant-node.js";
+import { FRONT_OFFICE_LINK, tenantNode } from "./tenant-node.js";
 import { OrderDirection } from "./ticket.js";
 
 const AMOUNT = "The amount as a decimal string in the currency's unit, exact: 1234.50 EUR, 1500 JPY, 12.345 KWD.";
@@ -28,8 +28,24 @@ export const SettlementRef = builder.prismaNode("Settlement", {
     idempotencyKey: t.exposeString("idempotencyKey"),
     statusReason: t.exposeString("statusReason", { nullable: true, description: "Why it was reversed (or failed)." }),
     settledAt: t.expose("settledAt", { type: "DateTime", nullable: true, description: "When it cleared." }),
-    ticket: t.relation("ticket", { nullable: true }),
-    contact: t.relation("contact", { nullable: true }),
+    ticket: t.relation("ticket", {
+      nullable: true,
+      description: `The linked ticket. ${FRONT_OFFICE_LINK} \`ticketId\` still says which ticket.`,
+    }),
+    ticketId: t.globalID({
+      nullable: true,
+      description: "The linked ticket's id (back:read is enough): for callers without front:read, and to tell \"no ticket\" from \"not allowed to see it\".",
+      resolve: (s) => (s.ticketId ? { type: "Ticket", id: s.ticketId } : null),
+    }),
+    contact: t.relation("contact", {
+      nullable: true,
+      description: `The linked contact. ${FRONT_OFFICE_LINK} \`contactId\` still says which contact.`,
+    }),
+    contactId: t.globalID({
+      nullable: true,
+      description: "The linked contact's id (back:read is enough): for callers without front:read, and to tell \"no contact\" from \"not allowed to see it\".",
+      resolve: (s) => (s.contactId ? { type: "Contact", id: s.contactId } : null),
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),

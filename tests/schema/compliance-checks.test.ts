@@ -159,6 +159,52 @@ describe(`compliance checks (${ENGINE})`, () => {
     ]);
   });
 
+  it("checks the reviewer's role inside the assignment's transaction, with the membership locked until it commits", async () => {
+    const app = bo.app;
+    await app.operator("racer@cc.test", { "cc-a": "BACK_OFFICE" });
+    const racer = (await app.services.directory.getOperatorByEmail("racer@cc.test")).id;
+    const tenantA = await app.services.directory.getTenant("cc-a");
+    const tenantB = await app.services.directory.getTenant("cc-b");
+    const setRole = (role: string) => gA(`mutation { addMember(input: {email: "racer@cc.test", role: ${role}}) { __typename } }`);
+    type Member = { role: string; name: string; disabled: boolean };
+
+    // What an assignment does in its transaction, held open: the app role reads the member through the
+    // one database function it may use (only this tenant's members), which share-locks the membership row.
+    let locked!: () => void;
+    let finish!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const finished = new Promise<void>((r) => (finish = r));
+    const assignment = app.services.scopes.forTenant(tenantA.id).tx(async (tx) => {
+      const member = await tx.$queryRaw<Member[]>`SELECT "role"::text AS role, name, disabled FROM tandem_lock_membership(${racer})`;
+      const outsider = await tx.$queryRaw<Member[]>`SELECT "role"::text AS role, name, disabled FROM tandem_lock_membership(${ids.outsider})`;
+      locked();
+      await finished;
+      return { member, outsider };
+    });
+    await isLocked;
+    let changed = false;
+    const roleChange = setRole("AGENT").then((res) => ((changed = true), res));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(changed).toBe(false); // the role change waits for the assignment to commit
+    finish();
+    expect(await assignment).toEqual({ member: [{ role: "BACK_OFFICE", name: "racer", disabled: false }], outsider: [] });
+    expect((await roleChange).errors).toBeUndefined();
+    expect(changed).toBe(true);
+
+    // Once the role changed, the assignment sees it and is refused, writing nothing.
+    const check = await newCheck();
+    const counts = await rowCounts(app, "cc-a");
+    const refused = await assign(gA, check.id, racer);
+    expect(refused).toMatchObject({ __typename: "ValidationError", field: "reviewerId" });
+    expect(refused.message).toBe("racer is AGENT here; reviewers are OWNER, ADMIN, BACK_OFFICE members.");
+    expect(await rowCounts(app, "cc-a")).toEqual(counts);
+    // The function answers for exactly one tenant: with several set (the operator queue's scope) it finds nobody.
+    const unscoped = await app.services.scopes
+      .forTenants([tenantA.id, tenantB.id])
+      .tx((tx) => tx.$queryRaw<Member[]>`SELECT "role"::text AS role, name, disabled FROM tandem_lock_membership(${racer})`);
+    expect(unscoped).toEqual([]);
+  });
+
   it("lists checks by kind, status, subject, reviewer and overdue, soonest due first", async () => {
     const overdue = await newCheck(recordA, { kind: "REGULATORY_FILING", dueAt: PAST });
     const inTime = await newCheck(recordA, { kind: "REGULATORY_FILING", dueAt: FUTURE });
@@ -181,6 +227,34 @@ describe(`compliance checks (${ENGINE})`, () => {
     expect(bySubject.complianceChecks.totalCount).toBe(4); // three here, one from the first test
     const bad = await gA(`query($s: ID!) { complianceChecks(filter: {subjectId: $s}) { totalCount } }`, { s: bo.ticketA });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.subjectId" });
+  });
+
+  it("shows back-office readers the subject's id; a contact subject's data needs front:read, as documented", async () => {
+    const onContact = await newCheck(bo.contactA);
+    const onRecord = await newCheck(recordA);
+    const app = bo.app;
+    const backOfficeRole = bo.asOperatorInA(await app.operator("links@cc.test", { "cc-a": "BACK_OFFICE" }));
+    const readKey = await app.apiKey("cc-a", ["BACK_READ"]);
+    const backReadOnly: Gql = (q, v) => app.gql(q, v, app.as(readKey));
+    const read = `query($id: ID!) { node(id: $id) { ... on ComplianceCheck { subjectId subjectContact { id name } subjectRecord { id } } } }`;
+
+    const asRole = await backOfficeRole(read, { id: onContact.id });
+    expect(asRole.errors).toBeUndefined();
+    expect(asRole.data.node).toEqual({ subjectId: bo.contactA, subjectContact: { id: bo.contactA, name: "Client A" }, subjectRecord: null });
+
+    const asKey = await backReadOnly(read, { id: onContact.id });
+    expect(asKey.data.node).toEqual({ subjectId: bo.contactA, subjectContact: null, subjectRecord: null });
+    expect(asKey.errors?.map((e) => [e.path?.[1], e.extensions?.code])).toEqual([["subjectContact", "FORBIDDEN"]]);
+    // A back-office subject is back-office data: no error.
+    const recordSubject = await backReadOnly(read, { id: onRecord.id });
+    expect(recordSubject.errors).toBeUndefined();
+    expect(recordSubject.data.node).toEqual({ subjectId: recordA, subjectContact: null, subjectRecord: { id: recordA } });
+    // subjectId is what filter.subjectId takes.
+    const filtered = await query(backReadOnly, `query($s: ID!) { complianceChecks(filter: {subjectId: $s}) { edges { node { id } } } }`, { s: recordA });
+    expect(filtered.complianceChecks.edges.map((e: any) => e.node.id)).toContain(onRecord.id);
+
+    const fields = (await query(gA, `{ __type(name: "ComplianceCheck") { fields { name description } } }`)).__type.fields;
+    expect(fields.find((f: any) => f.name === "subjectContact").description).toMatch(/needs the front:read scope too\. Without it this field is null, with a FORBIDDEN error/);
   });
 
   it("lets the AUDITOR read and BACK_OFFICE write, and keeps AGENTs out", async () => {

@@ -173,6 +173,72 @@ describe(`records (${ENGINE})`, () => {
     expect(described).toMatch(/Retention, legal hold and archiving do not change it/);
   });
 
+  it("database: versions cannot be changed or deleted and a held record cannot be archived or deleted, even by raw SQL in the tenant's scope", async () => {
+    const rec = await newRecord("DB-GUARD-1");
+    ok(await mutate(gA, "updateRecord", { id: rec.id, title: "Version 2" }));
+    ok(await mutate(gA, "setLegalHold", { id: rec.id, hold: true, reason: "Case 7" }));
+    const id = rowId(rec.id);
+    const tenant = await bo.app.services.directory.getTenant("rec-a");
+    const sql = bo.app.services.database.sql;
+    /** One statement in a transaction that is rolled back: as the app role (like every scoped query) or as the connecting owner, with the tenant set. */
+    const raw = (as: "app" | "owner", ...statements: string[]) =>
+      sql.session(async (s) => {
+        await s.exec("BEGIN");
+        try {
+          if (as === "app") await s.query("SELECT set_config('role', 'tandem_app', true), set_config('app.tenant_id', $1, true)", [tenant.id]);
+          else await s.query("SELECT set_config('app.tenant_id', $1, true)", [tenant.id]);
+          let rows: unknown[] = [];
+          for (const statement of statements) rows = await s.query(statement, [id]);
+          return rows;
+        } finally {
+          await s.exec("ROLLBACK");
+        }
+      });
+    const snapshot = async () => ({
+      record: await rowOf(bo.app, "rec-a", "record", id),
+      versions: await bo.app.services.scopes.forTenant(tenant.id).tx((tx) => tx.recordVersion.findMany({ where: { recordId: id }, orderBy: { version: "asc" } })),
+    });
+    const before = await snapshot();
+    expect(before.versions.map((v) => [v.version, v.title])).toEqual([[1, "Contract DB-GUARD-1"]]);
+    // The visible rows exist for both callers: the refusals below are not "0 rows matched".
+    expect(await raw("app", `SELECT id FROM "RecordVersion" WHERE "recordId" = $1`)).toHaveLength(1);
+    expect(await raw("owner", `SELECT id FROM "RecordVersion" WHERE "recordId" = $1`)).toHaveLength(1);
+
+    // The app role has no UPDATE or DELETE on versions; the table owner (and a superuser) meets the trigger.
+    await expect(raw("app", `UPDATE "RecordVersion" SET title = 'forged' WHERE "recordId" = $1`)).rejects.toThrow(/permission denied/);
+    await expect(raw("app", `DELETE FROM "RecordVersion" WHERE "recordId" = $1`)).rejects.toThrow(/permission denied/);
+    await expect(raw("owner", `UPDATE "RecordVersion" SET title = 'forged' WHERE "recordId" = $1`)).rejects.toThrow(/record versions are immutable: UPDATE/);
+    await expect(raw("owner", `DELETE FROM "RecordVersion" WHERE "recordId" = $1`)).rejects.toThrow(/record versions are immutable: DELETE/);
+    await expect(sql.query(`TRUNCATE "RecordVersion"`)).rejects.toThrow(/record versions are immutable|must be owner|permission denied/);
+    const scope = bo.app.services.scopes.forTenant(tenant.id);
+    await expect(scope.db.recordVersion.updateMany({ where: { recordId: id }, data: { title: "forged" } })).rejects.toThrow(/permission denied/);
+    await expect(scope.db.recordVersion.deleteMany({ where: { recordId: id } })).rejects.toThrow(/permission denied/);
+    // Deleting a record (even once released) would take its history with it through the cascade: refused as well.
+    for (const as of ["app", "owner"] as const) {
+      await expect(raw(as, `UPDATE "Record" SET "legalHold" = false WHERE id = $1`, `DELETE FROM "Record" WHERE id = $1`)).rejects.toThrow(
+        /record versions are immutable: DELETE/,
+      );
+    }
+
+    // Legal hold: archiving (archivedAt from NULL to a time) is refused while held, also when the same statement releases the hold.
+    for (const as of ["app", "owner"] as const) {
+      await expect(raw(as, `UPDATE "Record" SET "archivedAt" = now() WHERE id = $1`)).rejects.toThrow(/record DB-GUARD-1 \(contract\) is on legal hold and cannot be archived/);
+      await expect(raw(as, `UPDATE "Record" SET "archivedAt" = now(), "legalHold" = false WHERE id = $1`)).rejects.toThrow(/on legal hold and cannot be archived/);
+      await expect(raw(as, `DELETE FROM "Record" WHERE id = $1`)).rejects.toThrow(/on legal hold and cannot be deleted/);
+    }
+    // Other changes of a held record still go through (the guard is about archiving), here rolled back.
+    expect(await raw("app", `UPDATE "Record" SET "retentionUntil" = now() WHERE id = $1 RETURNING id`)).toHaveLength(1);
+    expect(await snapshot()).toEqual(before);
+
+    // The domain stays the first line of defence: the API answers with its typed error, not a database error.
+    expect(await mutate(gA, "archiveRecord", { id: rec.id })).toMatchObject({ __typename: "ConflictError" });
+    // Released, the record archives; an archived record can then be put on hold (that keeps it from being purged).
+    ok(await mutate(gA, "setLegalHold", { id: rec.id, hold: false }));
+    expect(ok(await mutate(gA, "archiveRecord", { id: rec.id }, "archivedAt")).archivedAt).not.toBeNull();
+    expect(ok(await mutate(gA, "setLegalHold", { id: rec.id, hold: true, reason: "Case 8" }, "legalHold archivedAt")).legalHold).toBe(true);
+    await expect(raw("owner", `DELETE FROM "Record" WHERE id = $1`)).rejects.toThrow(/on legal hold and cannot be deleted/);
+  });
+
   it("lists with filters, order and pages of at most 100", async () => {
     for (const ref of ["L-3", "L-1", "L-2"]) await newRecord(ref, { type: "claim", contactId: ref === "L-2" ? bo.contactA : null });
     const page = (args: string) => query(gA, `{ records(${args}) { totalCount pageInfo { hasNextPage endCursor } edges { node { reference } } } }`);
@@ -231,6 +297,14 @@ describe(`records (${ENGINE})`, () => {
     for (const g of [auditor, agent, readOnly, frontOnly]) expect((await createAs(g)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     for (const g of [auditor, readOnly, backOffice]) expect((await query(g, `{ records(filter: {type: "memo"}) { totalCount } }`)).records.totalCount).toBe(1);
     for (const g of [agent, frontOnly]) expect((await g(`{ records { totalCount } }`)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+
+    // The linked contact is front-office data: the BACK_OFFICE role reads it, a back:read-only key sees its id only.
+    const linked = ok(await mutate(gA, "createRecord", { type: "memo", reference: "M-LINK", title: "Linked", contactId: bo.contactA }));
+    const read = `query($id: ID!) { node(id: $id) { ... on BusinessRecord { contactId contact { name } } } }`;
+    expect((await query(backOffice, read, { id: linked.id })).node).toEqual({ contactId: bo.contactA, contact: { name: "Client A" } });
+    const asKey = await readOnly(read, { id: linked.id });
+    expect(asKey.data.node).toEqual({ contactId: bo.contactA, contact: null });
+    expect(asKey.errors?.map((e) => [e.path?.[1], e.extensions?.code])).toEqual([["contact", "FORBIDDEN"]]);
   });
 
   it("treats another tenant's records, versions and contacts as not found, on every query and mutation", async () => {

@@ -208,6 +208,43 @@ describe(`settlements (${ENGINE})`, () => {
     expect((await gA(`{ settlements(last: 101) { totalCount } }`)).errors?.[0]?.message).toMatch(/between 0 and 100/);
   });
 
+  it("shows back-office readers which contact and ticket are linked; their data needs front:read, as documented", async () => {
+    const linked = await newSettlement("5.00", "EUR", { contactId: bo.contactA, ticketId: bo.ticketA });
+    const unlinked = await newSettlement("6.00", "EUR");
+    const app = bo.app;
+    const backOfficeRole = bo.asOperatorInA(await app.operator("links@st.test", { "st-a": "BACK_OFFICE" }));
+    const readKey = await app.apiKey("st-a", ["BACK_READ"]);
+    const backReadOnly: Gql = (q, v) => app.gql(q, v, app.as(readKey));
+    const read = `query($id: ID!) { node(id: $id) { ... on Settlement { reference contactId ticketId contact { id name } ticket { id subject } } } }`;
+
+    // The BACK_OFFICE role reads the front office too: the contact's name and the ticket are there.
+    const asRole = await backOfficeRole(read, { id: linked.id });
+    expect(asRole.errors).toBeUndefined();
+    expect(asRole.data.node).toMatchObject({
+      contactId: bo.contactA,
+      ticketId: bo.ticketA,
+      contact: { id: bo.contactA, name: "Client A" },
+      ticket: { id: bo.ticketA, subject: "Invoice question" },
+    });
+
+    // A back:read-only key: the ids of the links, the linked front-office rows null with a FORBIDDEN error each.
+    const asKey = await backReadOnly(read, { id: linked.id });
+    expect(asKey.data.node).toEqual({ reference: "INV-1", contactId: bo.contactA, ticketId: bo.ticketA, contact: null, ticket: null });
+    expect(asKey.errors?.map((e) => [e.path?.[1], e.extensions?.code]).sort()).toEqual([
+      ["contact", "FORBIDDEN"],
+      ["ticket", "FORBIDDEN"],
+    ]);
+    // No link: nulls and no error, so "none" and "not allowed" are told apart.
+    const none = await backReadOnly(read, { id: unlinked.id });
+    expect(none.errors).toBeUndefined();
+    expect(none.data.node).toMatchObject({ contactId: null, ticketId: null, contact: null, ticket: null });
+
+    const fields = (await query(gA, `{ __type(name: "Settlement") { fields { name description } } }`)).__type.fields;
+    const described = (name: string) => fields.find((f: any) => f.name === name).description;
+    for (const name of ["contact", "ticket"]) expect(described(name)).toMatch(/needs the front:read scope too\. Without it this field is null, with a FORBIDDEN error/);
+    expect(described("contactId")).toMatch(/back:read is enough/);
+  });
+
   it("lets BACK_OFFICE write and the AUDITOR read only", async () => {
     const app = bo.app;
     const backOffice = bo.asOperatorInA(await app.operator("bo@st.test", { "st-a": "BACK_OFFICE" }));
