@@ -5,7 +5,8 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
-import { GraphQLError, Kind, valueFromASTUntyped } from "graphql";
+import { getNamedType, GraphQLError, isUnionType, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from "graphql";
+import { ForbiddenError } from "../domain/errors.js";
 import type { PrismaClient } from "../generated/prisma/index.js";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
@@ -29,7 +30,9 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  // The errors plugin wraps scope-auth (it only catches, so nothing of a field runs before
+  // its auth check): a refused mutation can then return ForbiddenError as data.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
@@ -39,7 +42,7 @@ export const builder = new SchemaBuilder<{
       tenant: ctx.tenant !== null,
       can: (permission) => ctx.permissions.has(permission),
     }),
-    unauthorizedError: (_parent, ctx) => accessError(ctx),
+    unauthorizedError: (_parent, ctx, info) => accessError(ctx, info),
   },
   prisma: {
     // The tenant-scoped client: RLS filters every query Pothos plans.
@@ -83,19 +86,28 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** The error for a refused field: who you are is missing, or what you may do is not enough. */
-export function accessError(ctx: ApiContext): GraphQLError {
+/**
+ * The error for a refused field: who you are is missing (always a top-level UNAUTHENTICATED),
+ * or what you may do is not enough. A mutation whose payload offers ForbiddenError gets that
+ * as data (errors are data); queries and other fields get a top-level FORBIDDEN.
+ */
+export function accessError(ctx: ApiContext, info?: GraphQLResolveInfo): Error {
   if (ctx.caller.kind === "anonymous") {
     return new GraphQLError("Authentication required: send `Authorization: Bearer <API key or operator token>`.", {
       extensions: { code: "UNAUTHENTICATED" },
     });
   }
-  if (!ctx.tenant) {
-    return new GraphQLError("Choose a tenant: send the `X-Tenant` header with the slug or id of a tenant you serve.", {
-      extensions: { code: "FORBIDDEN" },
-    });
-  }
-  return new GraphQLError("Your role or API key scopes do not allow this.", { extensions: { code: "FORBIDDEN" } });
+  const message = ctx.tenant
+    ? "Your role or API key scopes do not allow this."
+    : "Choose a tenant: send the `X-Tenant` header with the slug or id of a tenant you serve.";
+  if (info && offersForbiddenError(info)) return new ForbiddenError(message);
+  return new GraphQLError(message, { extensions: { code: "FORBIDDEN" } });
+}
+
+function offersForbiddenError(info: GraphQLResolveInfo): boolean {
+  if (info.parentType.name !== "Mutation") return false;
+  const type = getNamedType(info.returnType);
+  return isUnionType(type) && type.getTypes().some((t) => t.name === "ForbiddenError");
 }
 
 builder.scalarType("DateTime", {

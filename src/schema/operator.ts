@@ -1,5 +1,5 @@
 import type { Role } from "../generated/prisma/index.js";
-import { ConflictError, RateLimitedError, UnauthenticatedError, ValidationError } from "../domain/errors.js";
+import { ConflictError, ForbiddenError, RateLimitedError, UnauthenticatedError, ValidationError } from "../domain/errors.js";
 import { MIN_PASSWORD_LENGTH } from "../tenants/directory.js";
 import type { ActiveTenant, OperatorIdentity } from "../tenants/auth.js";
 import type { Services } from "../services.js";
@@ -151,7 +151,7 @@ builder.mutationField("createOperator", (t) =>
     type: OperatorRef,
     description: "Creates an operator (BPO administrators only). Give them roles with `addMember`.",
     authScopes: { bpoAdmin: true },
-    errors: { types: [ValidationError, ConflictError] },
+    errors: { types: [ValidationError, ConflictError, ForbiddenError] },
     args: { input: t.arg({ type: CreateOperatorInput, required: true }) },
     resolve: async (_root, { input }, { services }) => {
       const op = await services.directory.createOperator({ ...input, isBpoAdmin: input.isBpoAdmin ?? false });

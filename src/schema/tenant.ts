@@ -1,5 +1,5 @@
 import { activeTenant, type ActiveTenant } from "../tenants/auth.js";
-import { ConflictError, ValidationError } from "../domain/errors.js";
+import { ConflictError, ForbiddenError, ValidationError } from "../domain/errors.js";
 import { builder } from "./builder.js";
 import type { ApiContext } from "./context.js";
 import { PriorityEnum } from "./enums.js";
@@ -63,7 +63,7 @@ builder.mutationField("createTenant", (t) =>
     type: TenantRef,
     description: "Creates a client tenant (BPO administrators only).",
     authScopes: { bpoAdmin: true },
-    errors: { types: [ValidationError, ConflictError] },
+    errors: { types: [ValidationError, ConflictError, ForbiddenError] },
     args: { input: t.arg({ type: CreateTenantInput, required: true }) },
     resolve: async (_root, { input }, { services }) => {
       const settings = { ...(input.locale ? { locale: input.locale } : {}), ...(input.timeZone ? { timeZone: input.timeZone } : {}) };

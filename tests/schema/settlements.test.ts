@@ -252,7 +252,7 @@ describe(`settlements (${ENGINE})`, () => {
     const agent = bo.asOperatorInA(await app.operator("agent@st.test", { "st-a": "AGENT" }));
     ok(await create(backOffice, { idempotencyKey: "by-operator", amount: "1.00", currency: "EUR" }));
     const write = `mutation { createSettlement(input: {idempotencyKey: "x", reference: "x", counterparty: "x", amount: "1", currency: "EUR", direction: PAYABLE, valueDate: "2026-12-01"}) { __typename } }`;
-    for (const g of [auditor, agent]) expect((await g(write)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    for (const g of [auditor, agent]) expect((await g(write)).data.createSettlement.__typename).toBe("ForbiddenError");
     expect((await query(auditor, `{ settlementTotals { count } }`)).settlementTotals.length).toBeGreaterThan(0);
     expect((await agent(`{ settlementTotals { count } }`)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });

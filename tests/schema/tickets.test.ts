@@ -376,18 +376,46 @@ describe(`tickets (${ENGINE})`, () => {
     expect(read.errors).toBeUndefined();
     expect(read.data.node.subject).toBe("Router is down");
     const before = await rowCounts(app, "tk-a");
-    for (const [q, v] of [
-      [`mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { __typename } }`, { i: { id: t.id, status: "PENDING" } }],
-      [`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: t.id, body: "hi" } }],
-      [`mutation($i: RequestHumanInput!) { requestHuman(input: $i) { __typename } }`, { i: { ticketId: t.id } }],
+    for (const [field, q, v] of [
+      ["updateTicket", `mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { __typename ... on Error { message } } }`, { i: { id: t.id, status: "PENDING" } }],
+      ["reply", `mutation($i: ReplyInput!) { reply(input: $i) { __typename ... on Error { message } } }`, { i: { ticketId: t.id, body: "hi" } }],
+      ["requestHuman", `mutation($i: RequestHumanInput!) { requestHuman(input: $i) { __typename ... on Error { message } } }`, { i: { ticketId: t.id } }],
     ] as const) {
+      // A refused mutation is a typed error in its payload, like every other refusal.
       const res = await app.gql(q, v, as);
-      expect(res.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      expect(res.errors).toBeUndefined();
+      expect(res.data[field]).toEqual({ __typename: "ForbiddenError", message: "Your role or API key scopes do not allow this." });
     }
     expect(await rowCounts(app, "tk-a")).toEqual(before);
     // An agent may.
     const agentUpdate = await app.gql(`mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { __typename } }`, { i: { id: t.id, status: "PENDING" } }, app.as(agent, "tk-a"));
     expect(agentUpdate.data.updateTicket.__typename).toBe("UpdateTicketSuccess");
+  });
+
+  it("returns ForbiddenError as data for a refused mutation, writing nothing; a refused query stays a top-level FORBIDDEN", async () => {
+    const contact = await newContact(gA, "Fay Forbidden");
+    const readOnly = await app.apiKey("tk-a", ["FRONT_READ"]);
+    const backOnly = await app.apiKey("tk-a", ["BACK_READ"]);
+    const create = `mutation($i: CreateTicketInput!) { createTicket(input: $i) { __typename ... on Error { message } } }`;
+    const input = { i: { contactId: contact, subject: "Not allowed", body: "x" } };
+    const before = await rowCounts(app, "tk-a");
+    const byScope = await app.gql(create, input, app.as(readOnly));
+    expect(byScope).toMatchObject({ status: 200, data: { createTicket: { __typename: "ForbiddenError", message: "Your role or API key scopes do not allow this." } } });
+    expect(byScope.errors).toBeUndefined();
+    const noTenant = await app.gql(create, input, app.as(agent));
+    expect(noTenant.data.createTicket).toEqual({ __typename: "ForbiddenError", message: expect.stringMatching(/X-Tenant/) });
+    expect(await rowCounts(app, "tk-a")).toEqual(before);
+    // Queries are refused as a whole field, and a missing credential is refused before anything.
+    const query = await app.gql(`{ tickets { totalCount } }`, {}, app.as(backOnly));
+    expect(query.data).toBeNull();
+    expect(query.errors?.[0]).toMatchObject({ message: "Your role or API key scopes do not allow this.", extensions: { code: "FORBIDDEN" } });
+    expect((await app.gql(create, input)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    // Every mutation that needs a right offers ForbiddenError in its payload (login needs none).
+    const types = await gA(`{ __schema { mutationType { fields { name type { ofType { name possibleTypes { name } } } } } } }`);
+    const withoutForbidden = types.data.__schema.mutationType.fields
+      .filter((f: any) => !f.type.ofType.possibleTypes?.some((t: any) => t.name === "ForbiddenError"))
+      .map((f: any) => f.name);
+    expect(withoutForbidden).toEqual(["login"]);
   });
 
   it("treats another tenant's tickets and contacts as not found in every query and mutation, writing nothing", async () => {
