@@ -4,6 +4,7 @@ import type { ComplianceCheck, ComplianceKind, ComplianceStatus, Prisma } from "
 import { BACK_OFFICE_ROLES } from "../tenants/permissions.js";
 import type { TenantTx } from "../tenants/scoped-db.js";
 import { recordAudit } from "./audit.js";
+import { resolveContactId } from "./contacts.js";
 import type { TenantDeps } from "./deps.js";
 import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
 import { must, optionalText, text } from "./input.js";
@@ -37,12 +38,14 @@ export function overdueWhere(overdue: boolean, now = new Date()): Prisma.Complia
   return overdue ? where : { NOT: where };
 }
 
-async function checkSubject(tx: TenantTx, s: CheckSubject): Promise<void> {
+/** The subject as it will be stored (a merged contact resolves to its survivor). */
+async function checkSubject(tx: TenantTx, s: CheckSubject): Promise<CheckSubject> {
   // Only the tenant's own rows are visible (RLS), so another tenant's subject is "not found".
   const select = { id: true } as const;
-  if ("contactId" in s) must(await tx.contact.findFirst({ where: { id: s.contactId }, select }), "Contact", s.contactId);
+  if ("contactId" in s) return { contactId: await resolveContactId(tx, s.contactId) };
   if ("recordId" in s) must(await tx.record.findFirst({ where: { id: s.recordId }, select }), "Record", s.recordId);
   if ("settlementId" in s) must(await tx.settlement.findFirst({ where: { id: s.settlementId }, select }), "Settlement", s.settlementId);
+  return s;
 }
 
 export async function openCheck(
@@ -51,9 +54,8 @@ export async function openCheck(
 ): Promise<ComplianceCheck> {
   const notes = optionalText("notes", input.notes, 5_000);
   const tenantId = deps.tenant.id;
-  const s = input.subject;
   return deps.scope.tx(async (tx) => {
-    await checkSubject(tx, s);
+    const s = await checkSubject(tx, input.subject);
     const check = await tx.complianceCheck.create({
       data: {
         tenantId,

@@ -1,8 +1,9 @@
 // Contacts: a tenant's customers, with channel identities unique within the tenant.
 import type { Contact, Prisma } from "../generated/prisma/index.js";
+import type { TenantTx } from "../tenants/scoped-db.js";
 import { recordAudit } from "./audit.js";
 import type { TenantDeps } from "./deps.js";
-import { ConflictError, ValidationError } from "./errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
 import { email, must, optionalText, phone, tags, text, unique } from "./input.js";
 
 export interface ContactInput {
@@ -95,10 +96,34 @@ export async function findContactByIdentity(deps: TenantDeps, identity: ContactI
   return where ? deps.scope.db.contact.findFirst({ where }) : null;
 }
 
+/** Merges keep every merged contact one hop from its survivor; a longer chain is corrupt data, not a reason to loop. */
+const MAX_MERGE_HOPS = 16;
+
+/**
+ * The contact an id stands for now: the contact itself, or the one it was merged into
+ * (followed to the end, so ids kept from before several merges still work). Every rule
+ * that links something to a contact by id goes through here. The row it returns is
+ * locked FOR SHARE until the transaction ends, so a merge running at the same time
+ * waits instead of leaving the new link on a contact it just merged away.
+ * NotFoundError for an id that is not one of the tenant's contacts.
+ */
+export async function resolveContactId(tx: TenantTx, id: string): Promise<string> {
+  let current = id;
+  for (let hop = 0; hop <= MAX_MERGE_HOPS; hop++) {
+    const [row] = await tx.$queryRaw<{ id: string; mergedIntoId: string | null }[]>`
+      SELECT id, "mergedIntoId" FROM "Contact" WHERE id = ${current} FOR SHARE`;
+    if (!row) throw new NotFoundError("Contact", id);
+    if (!row.mergedIntoId) return row.id;
+    current = row.mergedIntoId;
+  }
+  throw new Error(`Contact ${id} is more than ${MAX_MERGE_HOPS} merges away from a contact that was not merged.`);
+}
+
 /**
  * Merges `mergedId` into `survivorId`: tickets, messages, feedback and back-office
  * links move to the survivor, identities the survivor lacks move with them, tags
- * are united, and the merged contact points at the survivor.
+ * are united, and the merged contact points at the survivor — as does every contact
+ * that had been merged into the merged one, so no chain A → B → C is left behind.
  */
 export async function mergeContacts(deps: TenantDeps, survivorId: string, mergedId: string): Promise<Contact> {
   if (survivorId === mergedId) throw new ValidationError("mergedId", "A contact cannot be merged into itself.");
@@ -117,6 +142,9 @@ export async function mergeContacts(deps: TenantDeps, survivorId: string, merged
     await tx.settlement.updateMany({ where: { contactId: mergedId }, data: moved });
     await tx.botChat.updateMany({ where: { contactId: mergedId }, data: moved });
     await tx.complianceCheck.updateMany({ where: { subjectContactId: mergedId }, data: { subjectContactId: survivorId } });
+    // Contacts merged into the merged one earlier now point straight at the survivor.
+    const earlier = (await tx.contact.findMany({ where: { mergedIntoId: mergedId }, select: { id: true }, orderBy: { id: "asc" } })).map((c) => c.id);
+    if (earlier.length) await tx.contact.updateMany({ where: { id: { in: earlier } }, data: { mergedIntoId: survivorId } });
     const identities = {
       email: survivor.email ?? merged.email,
       phone: survivor.phone ?? merged.phone,
@@ -136,7 +164,7 @@ export async function mergeContacts(deps: TenantDeps, survivorId: string, merged
       entityType: "Contact",
       entityId: survivorId,
       before: { survivor, merged },
-      after: { survivor: result, merged: after },
+      after: { survivor: result, merged: after, ...(earlier.length ? { repointedContactIds: earlier } : {}) },
     });
     return result;
   });

@@ -1,6 +1,7 @@
 // Customer ratings: CSAT 1–5, NPS 0–10, CES 1–7; at most one of each kind per ticket.
 import type { Feedback, FeedbackKind } from "../generated/prisma/index.js";
 import { recordAudit } from "./audit.js";
+import { resolveContactId } from "./contacts.js";
 import { publish, type TenantDeps } from "./deps.js";
 import { ConflictError, ValidationError } from "./errors.js";
 import { isUniqueViolation, must, optionalText } from "./input.js";
@@ -12,7 +13,7 @@ export interface FeedbackInput {
   score: number;
   comment?: string | null;
   ticketId?: string | null;
-  /** Required without a ticket; with one, it defaults to the ticket's contact. */
+  /** Required without a ticket; with one, it defaults to the ticket's contact (a merged contact counts as the one it was merged into). */
   contactId?: string | null;
 }
 
@@ -31,16 +32,15 @@ export async function recordFeedback(deps: TenantDeps, input: FeedbackInput): Pr
   let feedback: Feedback;
   try {
     feedback = await deps.scope.tx(async (tx) => {
-      let contactId = input.contactId ?? null;
+      // Merges are resolved first: a contact id from before a merge still names the same customer.
+      const given = input.contactId ? await resolveContactId(tx, input.contactId) : null;
+      let contactId = given;
       if (input.ticketId) {
         const ticket = must(await tx.ticket.findFirst({ where: { id: input.ticketId } }), "Ticket", input.ticketId);
-        if (contactId && contactId !== ticket.contactId) throw new ValidationError("contactId", "The contact is not the ticket's contact.");
-        contactId = ticket.contactId;
+        contactId = await resolveContactId(tx, ticket.contactId);
+        if (given && given !== contactId) throw new ValidationError("contactId", "The contact is not the ticket's contact.");
       }
       if (!contactId) throw new ValidationError("contactId", "Give the ticket or the contact the feedback is from.");
-      const contact = must(await tx.contact.findFirst({ where: { id: contactId } }), "Contact", contactId);
-      // A merged contact's feedback belongs to the one it was merged into.
-      contactId = contact.mergedIntoId ?? contact.id;
       const created = await tx.feedback.create({
         data: { tenantId, kind: input.kind, score: input.score, comment: comment ?? null, contactId, ticketId: input.ticketId ?? null },
       });

@@ -3,6 +3,7 @@
 import type { Prisma, Record as BusinessRecord } from "../generated/prisma/index.js";
 import type { TenantTx } from "../tenants/scoped-db.js";
 import { recordAudit } from "./audit.js";
+import { resolveContactId } from "./contacts.js";
 import type { TenantDeps } from "./deps.js";
 import { ConflictError, ValidationError } from "./errors.js";
 import { must, optionalText, text, unique } from "./input.js";
@@ -52,9 +53,9 @@ async function lockRecord(tx: TenantTx, id: string): Promise<BusinessRecord> {
   return must((await lockRow(tx, "Record", id)) ? await tx.record.findFirst({ where: { id } }) : null, "Record", id);
 }
 
-async function checkContact(tx: TenantTx, contactId: string | null | undefined): Promise<void> {
-  // RLS hides other tenants' contacts, so a foreign id is "not found" like a missing one.
-  if (contactId) must(await tx.contact.findFirst({ where: { id: contactId }, select: { id: true } }), "Contact", contactId);
+/** The contact to link (a merged one resolves to its survivor); RLS hides other tenants' contacts, so a foreign id is "not found". */
+async function checkContact(tx: TenantTx, contactId: string | null | undefined): Promise<string | null | undefined> {
+  return contactId ? resolveContactId(tx, contactId) : contactId;
 }
 
 export async function createRecord(deps: TenantDeps, input: NewRecord): Promise<BusinessRecord> {
@@ -65,9 +66,9 @@ export async function createRecord(deps: TenantDeps, input: NewRecord): Promise<
   const tenantId = deps.tenant.id;
   return unique(`A ${type} record with reference ${reference}`, () =>
     deps.scope.tx(async (tx) => {
-      await checkContact(tx, input.contactId);
+      const contactId = await checkContact(tx, input.contactId);
       const record = await tx.record.create({
-        data: { tenantId, type, reference, title, data, contactId: input.contactId ?? null, retentionUntil: input.retentionUntil ?? null },
+        data: { tenantId, type, reference, title, data, contactId: contactId ?? null, retentionUntil: input.retentionUntil ?? null },
       });
       await recordAudit(tx, tenantId, deps.actor, { action: "record.created", entityType: "Record", entityId: record.id, after: record });
       return record;
@@ -90,11 +91,11 @@ export async function updateRecord(deps: TenantDeps, id: string, changes: Record
   return deps.scope.tx(async (tx) => {
     const before = await lockRecord(tx, id);
     if (before.archivedAt) throw new ConflictError(`Record ${before.reference} is archived and can no longer be changed.`);
-    await checkContact(tx, changes.contactId);
+    const contactId = await checkContact(tx, changes.contactId);
     const next = {
       title: title ?? before.title,
       data: data ?? (before.data as Prisma.InputJsonObject),
-      contactId: changes.contactId === undefined ? before.contactId : changes.contactId,
+      contactId: contactId === undefined ? before.contactId : contactId,
     };
     if (next.title === before.title && next.contactId === before.contactId && canonicalJson(next.data) === canonicalJson(before.data)) return before;
     await tx.recordVersion.create({

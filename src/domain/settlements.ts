@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Settlement, SettlementDirection, SettlementStatus } from "../generated/prisma/index.js";
 import { recordAudit } from "./audit.js";
+import { resolveContactId } from "./contacts.js";
 import { formatDay, parseDay } from "./dates.js";
 import type { TenantDeps } from "./deps.js";
 import { ConflictError, ValidationError } from "./errors.js";
@@ -84,8 +85,9 @@ export async function createSettlement(deps: TenantDeps, input: NewSettlement): 
     const settlement = await deps.scope.tx(async (tx) => {
       const select = { id: true } as const;
       if (normalised.ticketId) must(await tx.ticket.findFirst({ where: { id: normalised.ticketId }, select }), "Ticket", normalised.ticketId);
-      if (normalised.contactId) must(await tx.contact.findFirst({ where: { id: normalised.contactId }, select }), "Contact", normalised.contactId);
-      const created = await tx.settlement.create({ data: { tenantId, ...normalised, idempotencyKey, requestHash: hash } });
+      // The hash stays the request's own (a retry with the same ids replays), the link goes to the contact as merged now.
+      const contactId = normalised.contactId ? await resolveContactId(tx, normalised.contactId) : null;
+      const created = await tx.settlement.create({ data: { tenantId, ...normalised, contactId, idempotencyKey, requestHash: hash } });
       await recordAudit(tx, tenantId, deps.actor, { action: "settlement.created", entityType: "Settlement", entityId: created.id, after: created });
       return created;
     });

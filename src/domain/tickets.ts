@@ -3,6 +3,7 @@
 import type { Channel, Priority, Ticket, TicketStatus } from "../generated/prisma/index.js";
 import { FRONT_OFFICE_ROLES } from "../tenants/permissions.js";
 import { recordAudit } from "./audit.js";
+import { resolveContactId } from "./contacts.js";
 import { nextNumber } from "./counters.js";
 import { publish, type TenantDeps } from "./deps.js";
 import { ValidationError } from "./errors.js";
@@ -45,7 +46,7 @@ export function dueTimes(deps: TenantDeps, priority: Priority, from: Date) {
  * Opens a ticket with the customer's first message (author CONTACT). The number is the
  * tenant's next one (1, 2, 3…, consecutive even under concurrent creation); due times come
  * from the tenant's SLA policy for the priority; a merged contact's ticket goes to the
- * contact it was merged into. ValidationError on subject/body/tags, NotFoundError for a
+ * contact it was (finally) merged into. ValidationError on subject/body/tags, NotFoundError for a
  * contact that is not the tenant's. Audits `ticket.created` and publishes TICKET_CREATED.
  */
 export async function openTicket(deps: TenantDeps, input: OpenTicketInput): Promise<Ticket> {
@@ -55,8 +56,7 @@ export async function openTicket(deps: TenantDeps, input: OpenTicketInput): Prom
   const priority = input.priority ?? "NORMAL";
   const tenantId = deps.tenant.id;
   const ticket = await deps.scope.tx(async (tx) => {
-    const contact = must(await tx.contact.findFirst({ where: { id: input.contactId } }), "Contact", input.contactId);
-    const contactId = contact.mergedIntoId ?? contact.id;
+    const contactId = await resolveContactId(tx, input.contactId);
     const now = new Date();
     const created = await tx.ticket.create({
       data: {

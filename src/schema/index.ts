@@ -21,5 +21,6 @@ import "./back-office-cost.js";
 import "./queue.js";
 import "./ticket-events.js";
 import "./telegram-bot.js";
+import "./tenant-settings.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

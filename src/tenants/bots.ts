@@ -123,6 +123,12 @@ export class BotDirectory {
     return (await this.root.telegramBot.findMany({ where: { enabled: true } })).map((b) => this.open(b));
   }
 
+  /** The tenant's settings changed: its bot (if any) reloads them now rather than within half a minute. */
+  async tenantChanged(tenantId: string): Promise<void> {
+    const bot = await this.root.telegramBot.findUnique({ where: { tenantId } });
+    if (bot?.enabled) this.changed(bot);
+  }
+
   /** The tenant's bot as admins may see it (never the token or the webhook secret); null if none was ever connected. */
   async ofTenant(tenantId: string): Promise<BotInfo | null> {
     const bot = await this.root.telegramBot.findUnique({ where: { tenantId } });

@@ -4,10 +4,12 @@ import type { ApiKey, ApiScope, Operator, Role, Tenant } from "../generated/pris
 import { Prisma } from "../generated/prisma/index.js";
 import type { Actor } from "../domain/actor.js";
 import { recordAudit } from "../domain/audit.js";
+import { releaseReviews } from "../domain/compliance.js";
 import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
+import { BACK_OFFICE_ROLES } from "./permissions.js";
 import type { RootDb, TenantScopes, TenantTx } from "./scoped-db.js";
 import { hashPassword, randomToken, sha256Hex } from "./secrets.js";
-import { TenantSettingsSchema, type TenantSettings } from "./settings.js";
+import { readSettings, TenantSettingsSchema, type TenantSettings, type TenantSettingsPatch } from "./settings.js";
 
 export const API_KEY_PREFIX = "tdm_";
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -87,6 +89,48 @@ export class Directory {
     }
   }
 
+  /**
+   * Renames a tenant or changes its settings. Settings are merged: only the fields
+   * given change (one SLA priority, one bot option), and the result is validated as a
+   * whole, so a tenant never holds settings it could not have been created with.
+   */
+  async updateTenant(tenantRef: string, input: { name?: string | null; settings?: TenantSettingsPatch }, actor: Actor): Promise<Tenant> {
+    const tenant = await this.getTenant(tenantRef);
+    const name = input.name == null ? tenant.name : input.name.trim();
+    if (!name || name.length > 200) throw new ValidationError("name", "A tenant name is 1–200 characters.");
+    const current = readSettings(tenant.settings);
+    const patch = input.settings ?? {};
+    const parsed = TenantSettingsSchema.safeParse({
+      ...current,
+      ...(patch.locale != null ? { locale: patch.locale } : {}),
+      ...(patch.timeZone != null ? { timeZone: patch.timeZone } : {}),
+      slaPolicy: { ...current.slaPolicy, ...patch.slaPolicy },
+      bot: { ...current.bot, ...patch.bot },
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ValidationError(`settings.${issue.path.join(".")}`, `Tenant settings: ${issue.path.join(".")} ${issue.message}.`);
+    }
+    for (const [priority, target] of Object.entries(parsed.data.slaPolicy)) {
+      if (target.firstResponseMinutes > target.resolutionMinutes) {
+        throw new ValidationError(`settings.slaPolicy.${priority}`, `The ${priority} first response (${target.firstResponseMinutes} min) cannot be due after the resolution (${target.resolutionMinutes} min).`);
+      }
+    }
+    return this.atomically(async (db) => {
+      const after = await db.tenant.update({ where: { id: tenant.id }, data: { name, settings: parsed.data } });
+      await this.scopes.within(db, tenant.id, (tx) =>
+        recordAudit(tx, tenant.id, actor, {
+          action: "tenant.updated",
+          entityType: "Tenant",
+          entityId: tenant.id,
+          before: { name: tenant.name, settings: current },
+          after: { name: after.name, settings: parsed.data },
+        }),
+      );
+      return after;
+    });
+  }
+
   async hasTenants(): Promise<boolean> {
     return (await this.root.tenant.count()) > 0;
   }
@@ -143,6 +187,8 @@ export class Directory {
       const before = await db.membership.findUnique({ where });
       const after = await db.membership.upsert({ where, create: { tenantId: tenant.id, operatorId: operator.id, role }, update: { role } });
       await this.audit(db, tenant.id, actor, before ? "membership.role_changed" : "membership.added", after.id, before, after);
+      // No longer back office: the undecided compliance checks they review go back to the pool, in this transaction.
+      if (!BACK_OFFICE_ROLES.includes(role)) await this.scopes.within(db, tenant.id, (tx) => releaseReviews(tx, tenant.id, actor, operator.id));
       return after;
     });
     return { membership, tenant, operator };
@@ -159,6 +205,7 @@ export class Directory {
         throw new NotFoundError("Membership", `of ${operator.email} in ${tenant.slug}`);
       }
       await this.audit(db, tenant.id, actor, "membership.removed", found.id, found, null);
+      await this.scopes.within(db, tenant.id, (tx) => releaseReviews(tx, tenant.id, actor, operator.id));
       return found;
     });
     return { membership, tenant, operator };

@@ -38,6 +38,14 @@ export const TenantSettingsSchema = z.object({
 
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
 
+/** A change to some settings: the fields given replace those fields only. */
+export interface TenantSettingsPatch {
+  locale?: string | null;
+  timeZone?: string | null;
+  slaPolicy?: Partial<TenantSettings["slaPolicy"]>;
+  bot?: Partial<TenantSettings["bot"]>;
+}
+
 /** Stored settings may predate a field: parsing fills defaults, never throws on old data. */
 export function readSettings(stored: unknown): TenantSettings {
   const parsed = TenantSettingsSchema.safeParse(stored ?? {});

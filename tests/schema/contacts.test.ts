@@ -142,6 +142,41 @@ describe(`contacts (${ENGINE})`, () => {
     expect(edit).toMatchObject({ __typename: "ValidationError", field: "id" });
   });
 
+  it("leaves no merge chain: after A into B and B into C, A points at C, and every old id links new work to C", async () => {
+    const [a, b, c] = [await newContact(gA, "Chain A"), await newContact(gA, "Chain B"), await newContact(gA, "Chain C")];
+    ok(await mutate(gA, "mergeContacts", "MergeContactsInput", { survivorId: b, mergedId: a }));
+    ok(await mutate(gA, "mergeContacts", "MergeContactsInput", { survivorId: c, mergedId: b }));
+    const mergedInto = async (id: string) => (await gA(`query($id: ID!) { node(id: $id) { ... on Contact { mergedInto { id } } } }`, { id })).data.node.mergedInto?.id;
+    expect([await mergedInto(a), await mergedInto(b), await mergedInto(c)]).toEqual([c, c, undefined]);
+    const tenant = await app.services.directory.getTenant("ct-a");
+    const audit = await app.services.scopes.forTenant(tenant.id).db.auditEvent.findFirst({ where: { action: "contact.merged", entityId: rowId(c) } });
+    expect(audit?.after).toMatchObject({ repointedContactIds: [rowId(a)] });
+
+    // Every old id opens tickets and takes ratings on C.
+    const contactOf = async (ticketId: string) => (await gA(`query($id: ID!) { node(id: $id) { ... on Ticket { contact { id } } } }`, { id: ticketId })).data.node.contact.id;
+    expect(await contactOf((await newTicket(gA, a)).id)).toBe(c);
+    expect(await contactOf((await newTicket(gA, b)).id)).toBe(c);
+    const rating = ok(await mutate(gA, "recordFeedback", "RecordFeedbackInput", { kind: "NPS", score: 9, contactId: a }, "contact { id }"));
+    expect(rating.contact.id).toBe(c);
+
+    // A chain written before merges re-pointed (D → E → F) is followed to its end too, by front and back office alike.
+    const [d, e, f] = [await newContact(gA, "Old D"), await newContact(gA, "Old E"), await newContact(gA, "Old F")];
+    await app.services.scopes.forTenant(tenant.id).tx(async (tx) => {
+      await tx.contact.update({ where: { tenantId_id: { tenantId: tenant.id, id: rowId(d) } }, data: { mergedIntoId: rowId(e) } });
+      await tx.contact.update({ where: { tenantId_id: { tenantId: tenant.id, id: rowId(e) } }, data: { mergedIntoId: rowId(f) } });
+    });
+    expect(await contactOf((await newTicket(gA, d)).id)).toBe(f);
+    const backKey = await app.apiKey("ct-a", ["BACK_READ", "BACK_WRITE"]);
+    const record = await app.gql(
+      `mutation($i: CreateRecordInput!) { createRecord(input: $i) { ... on CreateRecordSuccess { data { contactId } } ... on Error { message } } }`,
+      { i: { type: "customer_file", reference: "CF-CHAIN", title: "File", contactId: d } },
+      app.as(backKey),
+    );
+    expect(record.data.createRecord.data.contactId).toBe(f);
+    // Merging into a contact that was itself merged away is refused, not silently redirected.
+    expect(await mutate(gA, "mergeContacts", "MergeContactsInput", { survivorId: a, mergedId: d })).toMatchObject({ __typename: "ConflictError" });
+  });
+
   it("lets an AUDITOR read contacts but not change them", async () => {
     const read = await app.gql(`{ contacts { totalCount } }`, {}, app.as(auditor, "ct-a"));
     expect(read.data.contacts.totalCount).toBeGreaterThan(0);

@@ -66,6 +66,21 @@ describe(`feedback (${ENGINE})`, () => {
     expect(onTicket.data.node.feedback.edges.map((e: any) => e.node.kind)).toEqual(["CSAT", "NPS", "CES"]);
   });
 
+  it("accepts a ticket together with its contact's former (merged) id, and still refuses another contact, writing nothing", async () => {
+    const [old, survivor, stranger] = [await newContact(gA, "Mo Merged"), await newContact(gA, "Mo Survivor"), await newContact(gA, "Stan Stranger")];
+    const t = await newTicket(gA, old);
+    ok(await mutate(gA, "mergeContacts", "MergeContactsInput", { survivorId: survivor, mergedId: old }));
+    expect(ok(await rate(gA, { kind: "CSAT", score: 5, ticketId: t.id, contactId: old }))).toMatchObject({ ticket: { id: t.id }, contact: { id: survivor } });
+    expect(ok(await rate(gA, { kind: "NPS", score: 9, ticketId: t.id, contactId: survivor })).contact.id).toBe(survivor);
+    const before = await rowCounts(app, "fb-a");
+    expect(await rate(gA, { kind: "CES", score: 2, ticketId: t.id, contactId: stranger })).toMatchObject({
+      __typename: "ValidationError",
+      field: "contactId",
+      message: "The contact is not the ticket's contact.",
+    });
+    expect(await rowCounts(app, "fb-a")).toEqual(before);
+  });
+
   it("concurrent CSATs for one ticket: exactly one is stored", async () => {
     const t = await newTicket(gA, await newContact(gA, "Racy Rae"));
     const results = await Promise.all([1, 2, 3, 4, 5].map((score) => rate(gA, { kind: "CSAT", score, ticketId: t.id })));
