@@ -87,17 +87,22 @@ export class BotDirectory {
     if (elsewhere) throw new ConflictError(`@${me.username} is already connected to another tenant: disconnect it there first, or create another bot with @BotFather.`);
     const before = await this.root.telegramBot.findUnique({ where: { tenantId: tenant.id } });
     if (before?.enabled && before.telegramId !== data.telegramId) await telegramDeleteWebhook(this.apiRoot, this.secrets.open(before.tokenCiphertext));
-    const bot = before
-      ? await this.root.telegramBot.update({ where: { tenantId_id: { tenantId: tenant.id, id: before.id } }, data })
-      : await this.root.telegramBot.create({ data: { tenantId: tenant.id, ...data } });
-    await this.scopes.forTenant(tenant.id).tx((tx) =>
-      recordAudit(tx, tenant.id, actor, {
-        action: before ? "bot.token_replaced" : "bot.connected",
-        entityType: "TelegramBot",
-        entityId: bot.id,
-        after: { username: bot.username, telegramId: bot.telegramId },
-      }),
-    );
+    // The bot row and its audit event commit together.
+    const bot = await this.root.$transaction(async (tx) => {
+      const saved = before
+        ? await tx.telegramBot.update({ where: { tenantId_id: { tenantId: tenant.id, id: before.id } }, data })
+        : await tx.telegramBot.create({ data: { tenantId: tenant.id, ...data } });
+      await this.scopes.within(tx, tenant.id, (scoped) =>
+        recordAudit(scoped, tenant.id, actor, {
+          action: before?.enabled ? "bot.token_replaced" : "bot.connected",
+          entityType: "TelegramBot",
+          entityId: saved.id,
+          before: before ? { username: before.username, telegramId: before.telegramId, enabled: before.enabled } : undefined,
+          after: { username: saved.username, telegramId: saved.telegramId, enabled: true },
+        }),
+      );
+      return saved;
+    });
     this.changed(bot);
     return this.open(bot);
   }
@@ -106,11 +111,13 @@ export class BotDirectory {
     const tenant = await this.directory.getTenant(tenantRef);
     const bot = await this.root.telegramBot.findUnique({ where: { tenantId: tenant.id } });
     if (!bot || !bot.enabled) throw new NotFoundError("Telegram bot", `of ${tenant.slug}`);
-    await this.root.telegramBot.update({ where: { tenantId_id: { tenantId: tenant.id, id: bot.id } }, data: { enabled: false } });
+    await this.root.$transaction(async (tx) => {
+      await tx.telegramBot.update({ where: { tenantId_id: { tenantId: tenant.id, id: bot.id } }, data: { enabled: false } });
+      await this.scopes.within(tx, tenant.id, (scoped) =>
+        recordAudit(scoped, tenant.id, actor, { action: "bot.disconnected", entityType: "TelegramBot", entityId: bot.id, before: { username: bot.username, enabled: true }, after: { enabled: false } }),
+      );
+    });
     await telegramDeleteWebhook(this.apiRoot, this.secrets.open(bot.tokenCiphertext));
-    await this.scopes.forTenant(tenant.id).tx((tx) =>
-      recordAudit(tx, tenant.id, actor, { action: "bot.disconnected", entityType: "TelegramBot", entityId: bot.id, before: { username: bot.username } }),
-    );
     this.changed(bot);
   }
 
