@@ -105,6 +105,31 @@ describe(`front desk end to end, offline answerer (${ENGINE})`, () => {
     expect(h.textsTo(h.botA, 5004, m2).join("\n")).toMatch(/You have no cases with us/);
   });
 
+  it("asks NPS and CES after CSAT once the tenant enables them, and stores each rating once", async () => {
+    const admin = h.app.as(await h.app.operator("admin5010@desk.test", { "desk-a": "ADMIN" }), "desk-a");
+    const enabled = await h.app.gql(`mutation { updateTenant(input: { frontDesk: { askNps: true, askCes: true } }) { __typename } }`, {}, admin);
+    expect(enabled.data.updateTenant.__typename).toBe("UpdateTenantSuccess");
+    await h.registry.drain();
+    await h.say(h.botA, 5010, "/new My parcel never arrived");
+    const tenant = await h.app.services.directory.getTenant("desk-a");
+    const scope = h.app.services.scopes.forTenant(tenant.id);
+    const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: 5010n } } });
+    const m = h.telegram.calls.length;
+    const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
+    await h.app.gql(`mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { __typename } }`, { i: { id: gid, status: "RESOLVED" } }, admin);
+    await h.registry.drain();
+    const prompts = h.telegram.calls.slice(m).filter((c) => c.method === "sendMessage" && c.params.reply_markup);
+    expect(prompts.map((p) => p.params.reply_markup.inline_keyboard.flat().length)).toEqual([5, 11, 7]);
+    const button = (i: number, label: string) => prompts[i]!.params.reply_markup.inline_keyboard.flat().find((b: any) => b.text === label).callback_data as string;
+    await h.tap(h.botA, 5010, button(0, "⭐⭐⭐⭐⭐"));
+    await h.tap(h.botA, 5010, button(1, "9"));
+    await h.tap(h.botA, 5010, button(1, "3"));
+    await h.tap(h.botA, 5010, button(2, "6"));
+    const feedback = await scope.db.feedback.findMany({ where: { ticketId: ticket.id } });
+    expect(feedback.map((f) => [f.kind, f.score]).sort()).toEqual([["CES", 6], ["CSAT", 5], ["NPS", 9]]);
+    await h.app.gql(`mutation { updateTenant(input: { frontDesk: { askNps: false, askCes: false } }) { __typename } }`, {}, admin);
+  });
+
   it("refuses a wrong or missing webhook secret with 401 and processes nothing", async () => {
     const before = h.telegram.calls.length;
     const update = { update_id: nextUpdateId(), message: { message_id: 1, date: 1, chat: { id: 5005, type: "private" }, from: { id: 5005, is_bot: false, first_name: "X" }, text: "/new hi" } };
