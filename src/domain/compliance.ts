@@ -1,8 +1,9 @@
 // Compliance checks (KYC, AML screening…) on a contact, record or settlement of the tenant.
 // PENDING → IN_REVIEW → PASSED | FAILED | WAIVED; waiving needs a reason; decided checks are final.
-import type { ComplianceCheck, ComplianceKind, ComplianceStatus, Prisma } from "../generated/prisma/index.js";
+import { Prisma, type ComplianceCheck, type ComplianceKind, type ComplianceStatus } from "../generated/prisma/index.js";
 import { BACK_OFFICE_ROLES } from "../tenants/permissions.js";
 import type { TenantTx } from "../tenants/scoped-db.js";
+import type { Actor } from "./actor.js";
 import { recordAudit } from "./audit.js";
 import { resolveContactId } from "./contacts.js";
 import type { TenantDeps } from "./deps.js";
@@ -131,8 +132,9 @@ export function addEvidence(deps: TenantDeps, id: string, evidence: { note: stri
  *
  * Race-free: the reviewer's membership is read and share-locked in the transaction that writes
  * the assignment (lockMembership), so a concurrent role change or removal either happens first
- * (and the assignment is refused) or waits until the assignment has committed. A check is
- * never assigned to someone who is not a back-office member at the moment the assignment commits.
+ * (and the assignment is refused) or waits until the assignment has committed — and then
+ * releases it (see releaseReviews). A check is never left assigned to someone who is not a
+ * back-office member at the moment the assignment commits.
  */
 export async function assignReviewer(deps: TenantDeps, id: string, operatorId: string | null): Promise<ComplianceCheck> {
   const checkReviewer = async (tx: TenantTx) => {
@@ -154,4 +156,26 @@ export async function assignReviewer(deps: TenantDeps, id: string, operatorId: s
     },
     checkReviewer,
   );
+}
+
+/**
+ * When a reviewer stops being a back-office member of the tenant (their role becomes AGENT or
+ * AUDITOR, or their membership is removed), the undecided checks they review go back to the
+ * unassigned pool, each with a `compliance_check.reviewer_released` audit event by whoever
+ * changed the membership; decided checks keep their reviewer as history. Runs in the
+ * transaction that changes the membership, after the membership row was written (and so
+ * locked): an assignment racing with it either committed before (and is released here) or
+ * waits and then sees the new role (and is refused). Returns the released checks.
+ */
+export async function releaseReviews(tx: TenantTx, tenantId: string, actor: Actor, operatorId: string): Promise<ComplianceCheck[]> {
+  const open = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "ComplianceCheck" WHERE "reviewerId" = ${operatorId} AND status::text IN (${Prisma.join([...OPEN_STATUSES])}) ORDER BY id FOR UPDATE`;
+  const released: ComplianceCheck[] = [];
+  for (const { id } of open) {
+    const before = await tx.complianceCheck.findFirstOrThrow({ where: { id } });
+    const after = await tx.complianceCheck.update({ where: { tenantId_id: { tenantId, id } }, data: { reviewerId: null } });
+    await recordAudit(tx, tenantId, actor, { action: "compliance_check.reviewer_released", entityType: "ComplianceCheck", entityId: id, before, after });
+    released.push(after);
+  }
+  return released;
 }

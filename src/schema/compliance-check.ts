@@ -37,7 +37,8 @@ export const ComplianceCheckRef = builder.prismaNode("ComplianceCheck", {
     reviewer: t.field({
       type: OperatorRef,
       nullable: true,
-      description: "Null when unassigned, or when the reviewer is no longer a member of the tenant.",
+      description:
+        "Null when unassigned. A reviewer who stops being a back-office member (role changed to AGENT or AUDITOR, or removed) is taken off the undecided checks they review, in the same transaction as the membership change (audited as compliance_check.reviewer_released); a decided check keeps its reviewer as history, shown as null once they are no longer a member of the tenant.",
       resolve: (c, _a, ctx) => (c.reviewerId ? operatorLoader(ctx).load(`${c.tenantId}:${c.reviewerId}`) : null),
     }),
     evidence: t.expose("evidence", { type: "JSON", description: "A list of {note, url, addedBy, addedAt}, oldest first." }),
@@ -203,6 +204,8 @@ builder.mutationField("assignComplianceReviewer", (t) =>
   t.field({
     type: ComplianceCheckRef,
     ...write,
+    description:
+      "Assigns the reviewer of an undecided check (or unassigns it with null): an active OWNER, ADMIN or BACK_OFFICE member of this tenant, checked in the same transaction as the assignment (a concurrent role change waits for it, or refuses it). Another role is a ValidationError on `reviewerId`; someone who is not a member here is a NotFoundError. If the reviewer later stops being a back-office member, the check is unassigned again.",
     args: { input: t.arg({ type: AssignComplianceReviewerInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       assignReviewer(tenantDeps(ctx), idOf("checkId", input.checkId, "ComplianceCheck"), input.reviewerId ? String(input.reviewerId) : null),

@@ -47,7 +47,8 @@ function checkOwnerChange(ctx: ApiContext, role: Role | undefined): void {
 builder.mutationField("addMember", (t) =>
   t.field({
     type: MemberRef,
-    description: "Gives an operator a role in the active tenant, or changes the role they have.",
+    description:
+      "Gives an operator a role in the active tenant, or changes the role they have. A role without back-office work (AGENT, AUDITOR) takes them off the undecided compliance checks they review, in the same transaction.",
     authScopes: { can: "admin" },
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: AddMemberInput, required: true }) },
@@ -70,7 +71,8 @@ const RemoveMemberInput = builder.inputType("RemoveMemberInput", {
 builder.mutationField("removeMember", (t) =>
   t.field({
     type: MemberRef,
-    description: "Takes an operator's role in the active tenant away; it applies to their next request.",
+    description:
+      "Takes an operator's role in the active tenant away; it applies to their next request. The undecided compliance checks they review are unassigned in the same transaction.",
     authScopes: { can: "admin" },
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: RemoveMemberInput, required: true }) },

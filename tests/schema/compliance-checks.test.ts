@@ -205,6 +205,74 @@ describe(`compliance checks (${ENGINE})`, () => {
     expect(unscoped).toEqual([]);
   });
 
+  it("takes a reviewer whose role drops, or who is removed, off their undecided checks; decided checks keep them", async () => {
+    const app = bo.app;
+    const member = async (email: string, role = "BACK_OFFICE") => {
+      await app.operator(email, { "cc-a": role as "BACK_OFFICE" });
+      return (await app.services.directory.getOperatorByEmail(email)).id;
+    };
+    const leaver = await member("leaver@cc.test");
+    const stayer = await member("stayer@cc.test");
+    const removed = await member("removed@cc.test");
+    const assigned = async (reviewer: string, moves: [string, string?][] = []) => {
+      const check = await newCheck();
+      ok(await assign(gA, check.id, reviewer));
+      for (const [status, reason] of moves) ok(await move(gA, check.id, status, reason));
+      return check.id;
+    };
+    const pending = await assigned(leaver);
+    const inReview = await assigned(leaver, [["IN_REVIEW"]]);
+    const passed = await assigned(leaver, [["IN_REVIEW"], ["PASSED"]]);
+    const kept = await assigned(stayer);
+    const ofRemoved = await assigned(removed, [["IN_REVIEW"]]);
+    const reviewerOf = async (id: string) => (await query(gA, `query($id: ID!) { node(id: $id) { ... on ComplianceCheck { reviewer { email } } } }`, { id })).node.reviewer;
+    const setRole = (email: string, role: string) => gA(`mutation { addMember(input: {email: "${email}", role: ${role}}) { __typename } }`);
+
+    expect((await setRole("leaver@cc.test", "AUDITOR")).errors).toBeUndefined();
+    expect((await setRole("stayer@cc.test", "ADMIN")).errors).toBeUndefined(); // still back office: keeps the check
+    expect((await gA(`mutation { removeMember(input: {email: "removed@cc.test"}) { __typename } }`)).errors).toBeUndefined();
+
+    expect(await reviewerOf(pending)).toBeNull();
+    expect(await reviewerOf(inReview)).toBeNull();
+    expect(await reviewerOf(passed)).toEqual({ email: "leaver@cc.test" }); // history: decided with this reviewer
+    expect(await reviewerOf(kept)).toEqual({ email: "stayer@cc.test" });
+    expect(await reviewerOf(ofRemoved)).toBeNull();
+    const unassigned = await query(gA, `{ complianceChecks(first: 100, filter: {unassigned: true}) { edges { node { id } } } }`);
+    expect(unassigned.complianceChecks.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining([pending, inReview, ofRemoved]));
+    for (const [id, reviewer] of [[pending, leaver], [inReview, leaver], [ofRemoved, removed]] as const) {
+      const released = (await actions(id)).filter((e: any) => e.action === "compliance_check.reviewer_released");
+      expect(released).toHaveLength(1);
+      expect(released[0]).toMatchObject({ before: { reviewerId: reviewer }, after: { reviewerId: null } });
+    }
+    expect((await actions(passed)).map((e: any) => e.action)).not.toContain("compliance_check.reviewer_released");
+  });
+
+  it("never leaves a check assigned to someone whose role dropped while it was being assigned", async () => {
+    const app = bo.app;
+    const rounds = 6;
+    for (let i = 0; i < rounds; i++) {
+      const email = `race${i}@cc.test`;
+      await app.operator(email, { "cc-a": "BACK_OFFICE" });
+      const reviewer = (await app.services.directory.getOperatorByEmail(email)).id;
+      const check = await newCheck();
+      const [assignment, roleChange] = await Promise.all([
+        assign(gA, check.id, reviewer),
+        gA(`mutation { addMember(input: {email: "${email}", role: AGENT}) { __typename } }`),
+      ]);
+      expect(roleChange.errors).toBeUndefined();
+      // Either the assignment came first (and was then released) or it saw the new role and was refused.
+      expect(["AssignComplianceReviewerSuccess", "ValidationError"]).toContain(assignment.__typename);
+      const now = await query(gA, `query($id: ID!) { node(id: $id) { ... on ComplianceCheck { reviewer { id } } } }`, { id: check.id });
+      expect(now.node.reviewer).toBeNull();
+      const log = (await actions(check.id)).map((e: any) => e.action);
+      expect(log).toEqual(
+        assignment.__typename === "ValidationError"
+          ? ["compliance_check.opened"]
+          : ["compliance_check.opened", "compliance_check.reviewer_assigned", "compliance_check.reviewer_released"],
+      );
+    }
+  });
+
   it("lists checks by kind, status, subject, reviewer and overdue, soonest due first", async () => {
     const overdue = await newCheck(recordA, { kind: "REGULATORY_FILING", dueAt: PAST });
     const inTime = await newCheck(recordA, { kind: "REGULATORY_FILING", dueAt: FUTURE });
