@@ -2,8 +2,9 @@
 import type { Contact, Prisma } from "../generated/prisma/index.js";
 import type { TenantTx } from "../tenants/scoped-db.js";
 import { recordAudit } from "./audit.js";
+import { isDecided } from "./compliance.js";
 import type { TenantDeps } from "./deps.js";
-import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors.js";
 import { email, must, optionalText, phone, tags, text, unique } from "./input.js";
 
 export interface ContactInput {
@@ -119,13 +120,96 @@ export async function resolveContactId(tx: TenantTx, id: string): Promise<string
   throw new Error(`Contact ${id} is more than ${MAX_MERGE_HOPS} merges away from a contact that was not merged.`);
 }
 
+export interface MergeOptions {
+  /**
+   * The caller may write back-office data (back:write). Without it, merging a contact that
+   * has records, settlements or compliance checks is refused (ForbiddenError, nothing written).
+   */
+  backOfficeWrite?: boolean;
+}
+
+/** What a merge did with the merged contact's back-office rows (kept in the contact.merged audit event). */
+interface BackOfficeMove {
+  movedRecordIds: string[];
+  /** Archived records cannot change: they stay on the merged contact, which points at the survivor. */
+  keptArchivedRecordIds: string[];
+  movedSettlementIds: string[];
+  movedCheckIds: string[];
+  /** Decided checks are final (they say who was checked): they stay on the merged contact. */
+  keptDecidedCheckIds: string[];
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /**
- * Merges `mergedId` into `survivorId`: tickets, messages, feedback and back-office
- * links move to the survivor, identities the survivor lacks move with them, tags
- * are united, and the merged contact points at the survivor — as does every contact
- * that had been merged into the merged one, so no chain A → B → C is left behind.
+ * Moves the merged contact's back-office rows to the survivor by the back-office rules: each
+ * row locked, each moved record getting a new version (the previous state kept), each move
+ * audited. Archived records and decided checks are final and stay where they are. Refused
+ * up front, before anything is written, when the caller may not write back-office data.
  */
-export async function mergeContacts(deps: TenantDeps, survivorId: string, mergedId: string): Promise<Contact> {
+async function moveBackOffice(tx: TenantTx, deps: TenantDeps, mergedId: string, survivorId: string, options: MergeOptions): Promise<BackOfficeMove> {
+  const tenantId = deps.tenant.id;
+  const records = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Record" WHERE "contactId" = ${mergedId} ORDER BY id FOR UPDATE`;
+  const settlements = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Settlement" WHERE "contactId" = ${mergedId} ORDER BY id FOR UPDATE`;
+  const checks = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "ComplianceCheck" WHERE "subjectContactId" = ${mergedId} ORDER BY id FOR UPDATE`;
+  const move: BackOfficeMove = { movedRecordIds: [], keptArchivedRecordIds: [], movedSettlementIds: [], movedCheckIds: [], keptDecidedCheckIds: [] };
+  if (records.length + settlements.length + checks.length === 0) return move;
+  if (!options.backOfficeWrite) {
+    const what = [
+      records.length ? plural(records.length, "business record", "business records") : "",
+      settlements.length ? plural(settlements.length, "settlement", "settlements") : "",
+      checks.length ? plural(checks.length, "compliance check", "compliance checks") : "",
+    ].filter(Boolean);
+    throw new ForbiddenError(
+      `The contact being merged has back-office data (${what.join(", ")}); merging moves it, which needs back:write (a BACK_OFFICE, ADMIN or OWNER role, or an API key with back:write). Nothing was merged.`,
+    );
+  }
+  for (const { id } of records) {
+    const before = await tx.record.findFirstOrThrow({ where: { id } });
+    if (before.archivedAt) {
+      move.keptArchivedRecordIds.push(id);
+      continue;
+    }
+    await tx.recordVersion.create({
+      data: { tenantId, recordId: id, version: before.version, title: before.title, data: before.data as Prisma.InputJsonValue, contactId: before.contactId },
+    });
+    const after = await tx.record.update({ where: { tenantId_id: { tenantId, id } }, data: { contactId: survivorId, version: before.version + 1 } });
+    await recordAudit(tx, tenantId, deps.actor, { action: "record.contact_merged", entityType: "Record", entityId: id, before, after });
+    move.movedRecordIds.push(id);
+  }
+  for (const { id } of settlements) {
+    const before = await tx.settlement.findFirstOrThrow({ where: { id } });
+    const after = await tx.settlement.update({ where: { tenantId_id: { tenantId, id } }, data: { contactId: survivorId } });
+    await recordAudit(tx, tenantId, deps.actor, { action: "settlement.contact_merged", entityType: "Settlement", entityId: id, before, after });
+    move.movedSettlementIds.push(id);
+  }
+  for (const { id } of checks) {
+    const before = await tx.complianceCheck.findFirstOrThrow({ where: { id } });
+    if (isDecided(before.status)) {
+      move.keptDecidedCheckIds.push(id);
+      continue;
+    }
+    const after = await tx.complianceCheck.update({ where: { tenantId_id: { tenantId, id } }, data: { subjectContactId: survivorId } });
+    await recordAudit(tx, tenantId, deps.actor, { action: "compliance_check.subject_merged", entityType: "ComplianceCheck", entityId: id, before, after });
+    move.movedCheckIds.push(id);
+  }
+  return move;
+}
+
+/**
+ * Merges `mergedId` into `survivorId`: tickets, messages and feedback move to the survivor,
+ * identities the survivor lacks move with them, tags are united, and the merged contact points
+ * at the survivor — as does every contact that had been merged into the merged one, so no
+ * chain A → B → C is left behind.
+ *
+ * Back-office rows follow the back-office rules (see moveBackOffice): they move only when the
+ * caller may write back-office data (`options.backOfficeWrite`), each record with a new version
+ * and every moved row with its own audit event; archived records and decided checks stay on the
+ * merged contact. A caller without back:write cannot merge a contact that has back-office rows.
+ */
+export async function mergeContacts(deps: TenantDeps, survivorId: string, mergedId: string, options: MergeOptions = {}): Promise<Contact> {
   if (survivorId === mergedId) throw new ValidationError("mergedId", "A contact cannot be merged into itself.");
   const tenantId = deps.tenant.id;
   return deps.scope.tx(async (tx) => {
@@ -134,14 +218,13 @@ export async function mergeContacts(deps: TenantDeps, survivorId: string, merged
     const survivor = must(rows.some((r) => r.id === survivorId) ? await tx.contact.findFirst({ where: { id: survivorId } }) : null, "Contact", survivorId);
     const merged = must(rows.some((r) => r.id === mergedId) ? await tx.contact.findFirst({ where: { id: mergedId } }) : null, "Contact", mergedId);
     if (survivor.mergedIntoId || merged.mergedIntoId) throw new ConflictError("One of these contacts was already merged into another one.");
+    // First, as it may refuse the whole merge before anything is written.
+    const backOffice = await moveBackOffice(tx, deps, mergedId, survivorId, options);
     const moved = { contactId: survivorId };
     await tx.ticket.updateMany({ where: { contactId: mergedId }, data: moved });
     await tx.message.updateMany({ where: { contactId: mergedId }, data: { contactId: survivorId, authorId: survivorId } });
     await tx.feedback.updateMany({ where: { contactId: mergedId }, data: moved });
-    await tx.record.updateMany({ where: { contactId: mergedId }, data: moved });
-    await tx.settlement.updateMany({ where: { contactId: mergedId }, data: moved });
     await tx.botChat.updateMany({ where: { contactId: mergedId }, data: moved });
-    await tx.complianceCheck.updateMany({ where: { subjectContactId: mergedId }, data: { subjectContactId: survivorId } });
     // Contacts merged into the merged one earlier now point straight at the survivor.
     const earlier = (await tx.contact.findMany({ where: { mergedIntoId: mergedId }, select: { id: true }, orderBy: { id: "asc" } })).map((c) => c.id);
     if (earlier.length) await tx.contact.updateMany({ where: { id: { in: earlier } }, data: { mergedIntoId: survivorId } });
@@ -164,7 +247,7 @@ export async function mergeContacts(deps: TenantDeps, survivorId: string, merged
       entityType: "Contact",
       entityId: survivorId,
       before: { survivor, merged },
-      after: { survivor: result, merged: after, ...(earlier.length ? { repointedContactIds: earlier } : {}) },
+      after: { survivor: result, merged: after, ...(earlier.length ? { repointedContactIds: earlier } : {}), backOffice },
     });
     return result;
   });

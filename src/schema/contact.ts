@@ -194,7 +194,10 @@ builder.mutationField("updateContact", (t) =>
 const MergeContactsInput = builder.inputType("MergeContactsInput", {
   fields: (t) => ({
     survivorId: t.id({ required: true, description: "The contact that stays." }),
-    mergedId: t.id({ required: true, description: "The duplicate: its tickets, messages and feedback move to the survivor." }),
+    mergedId: t.id({
+      required: true,
+      description: "The duplicate: its tickets, messages and feedback move to the survivor, and its back-office rows as mergeContacts describes.",
+    }),
   }),
 });
 
@@ -202,8 +205,12 @@ builder.mutationField("mergeContacts", (t) =>
   t.field({
     type: ContactRef,
     ...writeContact,
+    description:
+      "Merges a duplicate contact into the one that stays (front:write). If the duplicate has back-office rows (business records, settlements, compliance checks on it), the caller also needs back:write, or the merge is a ForbiddenError and nothing is written. Those rows then move by the back-office rules: each moved record gets a new version, each moved record, settlement and check an audit event (record.contact_merged, settlement.contact_merged, compliance_check.subject_merged). Archived records and decided checks are final: they stay linked to the merged contact, whose `mergedInto` is the survivor.",
     args: { input: t.arg({ type: MergeContactsInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      mergeContacts(tenantDeps(ctx), idOf("survivorId", input.survivorId, "Contact"), idOf("mergedId", input.mergedId, "Contact")),
+      mergeContacts(tenantDeps(ctx), idOf("survivorId", input.survivorId, "Contact"), idOf("mergedId", input.mergedId, "Contact"), {
+        backOfficeWrite: ctx.permissions.has("back:write"),
+      }),
   }),
 );

@@ -307,6 +307,87 @@ describe(`records (${ENGINE})`, () => {
     expect(asKey.errors?.map((e) => [e.path?.[1], e.extensions?.code])).toEqual([["contact", "FORBIDDEN"]]);
   });
 
+  it("merging contacts moves back-office rows by the back-office rules, and only for callers with back:write", async () => {
+    const app = bo.app;
+    const contact = async (name: string) => ok(await mutate(gA, "createContact", { name })).id;
+    const [survivor, duplicate, plain, plainDuplicate] = [await contact("Stays"), await contact("Duplicate"), await contact("Plain"), await contact("Plain dup")];
+    const active = await newRecord("MERGE-1", { contactId: duplicate });
+    ok(await mutate(gA, "updateRecord", { id: active.id, title: "Merge one v2" }));
+    const archived = await newRecord("MERGE-2", { contactId: duplicate });
+    ok(await mutate(gA, "archiveRecord", { id: archived.id }));
+    const settlement = ok(
+      await mutate(gA, "createSettlement", { idempotencyKey: "merge-1", reference: "MS-1", counterparty: "Bank", amount: "1.00", currency: "EUR", direction: "PAYABLE", valueDate: "2026-12-01", contactId: duplicate }, "settlement { id }"),
+    ).settlement.id;
+    const openCheck = ok(await mutate(gA, "openComplianceCheck", { kind: "KYC", subjectId: duplicate, dueAt: "2099-01-01T00:00:00Z" })).id;
+    const decidedCheck = ok(await mutate(gA, "openComplianceCheck", { kind: "AML_SCREENING", subjectId: duplicate, dueAt: "2099-01-01T00:00:00Z" })).id;
+    for (const status of ["IN_REVIEW", "PASSED"]) ok(await mutate(gA, "transitionComplianceCheck", { id: decidedCheck, status }));
+    const merge = (g: Gql, survivorId: string, mergedId: string) => mutate(g, "mergeContacts", { survivorId, mergedId }, "id");
+
+    // Front office only (an AGENT, a front:write key): refused with the reason, nothing written.
+    const agent = bo.asOperatorInA(await app.operator("merge-agent@rec.test", { "rec-a": "AGENT" }));
+    const frontKey = await app.apiKey("rec-a", ["FRONT_WRITE"]);
+    const frontOnly: Gql = (q, v) => app.gql(q, v, app.as(frontKey));
+    const counts = await rowCounts(app, "rec-a");
+    const rows = {
+      active: await rowOf(app, "rec-a", "record", rowId(active.id)),
+      archived: await rowOf(app, "rec-a", "record", rowId(archived.id)),
+      settlement: await rowOf(app, "rec-a", "settlement", rowId(settlement)),
+      openCheck: await rowOf(app, "rec-a", "complianceCheck", rowId(openCheck)),
+    };
+    for (const g of [agent, frontOnly]) {
+      const refused = await merge(g, survivor, duplicate);
+      expect(refused.__typename).toBe("ForbiddenError");
+      expect(refused.message).toBe(
+        "The contact being merged has back-office data (2 business records, 1 settlement, 2 compliance checks); merging moves it, which needs back:write (a BACK_OFFICE, ADMIN or OWNER role, or an API key with back:write). Nothing was merged.",
+      );
+    }
+    expect(await rowCounts(app, "rec-a")).toEqual(counts);
+    expect(await rowOf(app, "rec-a", "record", rowId(active.id))).toEqual(rows.active);
+    expect(await rowOf(app, "rec-a", "record", rowId(archived.id))).toEqual(rows.archived);
+    expect(await rowOf(app, "rec-a", "settlement", rowId(settlement))).toEqual(rows.settlement);
+    expect(await rowOf(app, "rec-a", "complianceCheck", rowId(openCheck))).toEqual(rows.openCheck);
+    const mergedInto = async (id: string) => (await query(gA, `query($id: ID!) { node(id: $id) { ... on Contact { mergedInto { id } } } }`, { id })).node.mergedInto;
+    expect(await mergedInto(duplicate)).toBeNull();
+    // A contact without back-office rows is still merged by the front office.
+    expect((await merge(agent, plain, plainDuplicate)).__typename).toBe("MergeContactsSuccess");
+
+    // With back:write: moved, each record with a new version, every moved row audited; final rows stay.
+    expect(ok(await merge(gA, survivor, duplicate)).id).toBe(survivor);
+    expect(await mergedInto(duplicate)).toEqual({ id: survivor });
+    const recordNow = async (id: string) =>
+      (await query(gA, `query($id: ID!) { node(id: $id) { ... on BusinessRecord { version contactId versions { edges { node { version title contactId } } } } } }`, { id })).node;
+    expect(await recordNow(active.id)).toEqual({
+      version: 3,
+      contactId: survivor,
+      versions: { edges: [{ node: { version: 2, title: "Merge one v2", contactId: duplicate } }, { node: { version: 1, title: "Contract MERGE-1", contactId: duplicate } }] },
+    });
+    expect(await recordNow(archived.id)).toEqual({ version: 1, contactId: duplicate, versions: { edges: [] } });
+    const settlementNow = await query(gA, `query($id: ID!) { node(id: $id) { ... on Settlement { contactId } } }`, { id: settlement });
+    expect(settlementNow.node.contactId).toBe(survivor);
+    const subjectOf = async (id: string) => (await query(gA, `query($id: ID!) { node(id: $id) { ... on ComplianceCheck { subjectId } } }`, { id })).node.subjectId;
+    expect([await subjectOf(openCheck), await subjectOf(decidedCheck)]).toEqual([survivor, duplicate]);
+
+    const last = async (id: string) => (await events(id)).at(-1);
+    expect(await last(active.id)).toMatchObject({ action: "record.contact_merged", actorType: "API_KEY", before: { version: 2, contactId: rowId(duplicate) }, after: { version: 3, contactId: rowId(survivor) } });
+    expect(await last(settlement)).toMatchObject({ action: "settlement.contact_merged", before: { contactId: rowId(duplicate) }, after: { contactId: rowId(survivor) } });
+    expect(await last(openCheck)).toMatchObject({ action: "compliance_check.subject_merged", before: { subjectContactId: rowId(duplicate) }, after: { subjectContactId: rowId(survivor) } });
+    expect((await events(archived.id)).map((e: any) => e.action)).toEqual(["record.created", "record.archived"]);
+    expect((await events(decidedCheck)).map((e: any) => e.action)).not.toContain("compliance_check.subject_merged");
+    const merged = await last(survivor);
+    expect(merged).toMatchObject({
+      action: "contact.merged",
+      after: {
+        backOffice: {
+          movedRecordIds: [rowId(active.id)],
+          keptArchivedRecordIds: [rowId(archived.id)],
+          movedSettlementIds: [rowId(settlement)],
+          movedCheckIds: [rowId(openCheck)],
+          keptDecidedCheckIds: [rowId(decidedCheck)],
+        },
+      },
+    });
+  });
+
   it("treats another tenant's records, versions and contacts as not found, on every query and mutation", async () => {
     const recA = await newRecord("CROSS-1", { contactId: bo.contactA });
     ok(await mutate(gA, "updateRecord", { id: recA.id, title: "Changed" }));
