@@ -5,6 +5,7 @@ import { recordAudit } from "./audit.js";
 import { publish, type TenantDeps } from "./deps.js";
 import { ValidationError } from "./errors.js";
 import { must, text } from "./input.js";
+import { isLate } from "./sla.js";
 import { BODY_MAX, reopenData } from "./tickets.js";
 
 export interface AddMessageInput {
@@ -51,7 +52,7 @@ export async function addMessage(deps: TenantDeps, input: AddMessageInput): Prom
     if (input.author === "OPERATOR" && !internal) {
       if (!ticket.firstRespondedAt) {
         update.firstRespondedAt = now;
-        update.firstResponseLate = ticket.firstResponseDueAt ? now > ticket.firstResponseDueAt : false;
+        update.firstResponseLate = ticket.firstResponseLate || isLate(ticket.firstResponseDueAt, now);
       }
       if (ticket.needsHuman) update.needsHuman = false;
     }

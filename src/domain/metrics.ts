@@ -1,7 +1,13 @@
 // Front-office metrics for a time range, computed in SQL under the tenant's scope.
+//
+// Resolutions are counted from TicketResolution, where every resolution stays when a ticket
+// is reopened: the figures of a past period do not change afterwards (what Zendesk's solves
+// and SLA metric events do). SLA breaches use the definition in sla.ts, the one the tickets
+// show, counted per target clock whose due time falls in the range.
 import type { TicketStatus } from "../generated/prisma/index.js";
 import type { TenantDeps } from "./deps.js";
 import { ValidationError } from "./errors.js";
+import { breachedWhere, overdueWhere } from "./sla.js";
 
 export interface FrontMetrics {
   from: Date;
@@ -10,10 +16,17 @@ export interface FrontMetrics {
   nps: { responses: number; promoters: number; passives: number; detractors: number; score: number | null };
   ces: { responses: number; average: number | null };
   ticketsOpened: number;
+  /** Tickets resolved in the range (once each, however often they were resolved in it), reopened since or not. */
   ticketsResolved: number;
   backlog: { status: TicketStatus; count: number }[];
   medianFirstResponseMinutes: number | null;
+  /** Over the range's resolutions: from when each one's clock started (creation, or the reopening before it). */
   medianResolutionMinutes: number | null;
+  /**
+   * Breached targets (sla.ts) whose due time falls in the range. First response: tickets.
+   * Resolution: resolutions that came late (kept through reopening), plus running
+   * resolution clocks past their due time.
+   */
   slaBreaches: { firstResponse: number; resolution: number };
 }
 
@@ -44,19 +57,20 @@ export async function frontMetrics(deps: TenantDeps, from: Date, to: Date): Prom
       FROM "Feedback" WHERE "createdAt" >= ${from} AND "createdAt" < ${to}`;
     const [tk] = await tx.$queryRaw<Record<string, unknown>[]>`
       SELECT
-        count(*) FILTER (WHERE "createdAt" >= ${from} AND "createdAt" < ${to}) AS opened,
-        count(*) FILTER (WHERE "resolvedAt" >= ${from} AND "resolvedAt" < ${to}) AS resolved,
+        count(*) FILTER (WHERE "createdAt" >= ${from}) AS opened,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "firstRespondedAt" - "createdAt") / 60)
-          FILTER (WHERE "firstRespondedAt" >= ${from} AND "firstRespondedAt" < ${to}) AS frt,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "resolvedAt" - "createdAt") / 60)
-          FILTER (WHERE "resolvedAt" >= ${from} AND "resolvedAt" < ${to}) AS rt,
-        count(*) FILTER (WHERE "firstResponseDueAt" >= ${from} AND "firstResponseDueAt" < ${to}
-          AND ("firstResponseLate" OR ("firstRespondedAt" IS NULL AND "firstResponseDueAt" < ${now}))) AS frt_breach,
-        count(*) FILTER (WHERE "resolutionDueAt" >= ${from} AND "resolutionDueAt" < ${to}
-          AND ("resolutionLate" OR ("resolvedAt" IS NULL AND status IN ('OPEN', 'PENDING') AND "resolutionDueAt" < ${now}))) AS rt_breach
+          FILTER (WHERE "firstRespondedAt" >= ${from} AND "firstRespondedAt" < ${to}) AS frt
       FROM "Ticket"
-      WHERE "createdAt" < ${to} AND ("createdAt" >= ${from} OR "resolvedAt" >= ${from} OR "firstRespondedAt" >= ${from}
-        OR "firstResponseDueAt" >= ${from} OR "resolutionDueAt" >= ${from})`;
+      WHERE "createdAt" < ${to} AND ("createdAt" >= ${from} OR "firstRespondedAt" >= ${from})`;
+    const [rs] = await tx.$queryRaw<Record<string, unknown>[]>`
+      SELECT
+        count(DISTINCT "ticketId") AS resolved,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "resolvedAt" - "startedAt") / 60) AS rt
+      FROM "TicketResolution"
+      WHERE "resolvedAt" >= ${from} AND "resolvedAt" < ${to}`;
+    const frtBreaches = await tx.ticket.count({ where: { AND: [breachedWhere("firstResponse", now), { firstResponseDueAt: { gte: from, lt: to } }] } });
+    const lateResolutions = await tx.ticketResolution.count({ where: { late: true, dueAt: { gte: from, lt: to } } });
+    const overdueResolutions = await tx.ticket.count({ where: { AND: [overdueWhere("resolution", now), { resolutionDueAt: { gte: from, lt: to } }] } });
     const backlog = await tx.$queryRaw<{ status: TicketStatus; n: unknown }[]>`
       SELECT status, count(*) AS n FROM "Ticket" WHERE status IN ('OPEN', 'PENDING') GROUP BY status ORDER BY status`;
     const csatN = num(fb!.csat_n);
@@ -74,11 +88,11 @@ export async function frontMetrics(deps: TenantDeps, from: Date, to: Date): Prom
       },
       ces: { responses: num(fb!.ces_n), average: fb!.ces_avg === null ? null : round1(num(fb!.ces_avg)) },
       ticketsOpened: num(tk!.opened),
-      ticketsResolved: num(tk!.resolved),
+      ticketsResolved: num(rs!.resolved),
       backlog: (["OPEN", "PENDING"] as const).map((status) => ({ status, count: num(backlog.find((b) => b.status === status)?.n) })),
       medianFirstResponseMinutes: tk!.frt === null ? null : round1(num(tk!.frt)),
-      medianResolutionMinutes: tk!.rt === null ? null : round1(num(tk!.rt)),
-      slaBreaches: { firstResponse: num(tk!.frt_breach), resolution: num(tk!.rt_breach) },
+      medianResolutionMinutes: rs!.rt === null ? null : round1(num(rs!.rt)),
+      slaBreaches: { firstResponse: frtBreaches, resolution: lateResolutions + overdueResolutions },
     };
   });
 }

@@ -2,12 +2,14 @@
 // assignment, tags, hand-over to a person. The API and the bot both use these.
 import type { Channel, Priority, Ticket, TicketStatus } from "../generated/prisma/index.js";
 import { FRONT_OFFICE_ROLES } from "../tenants/permissions.js";
+import type { TenantTx } from "../tenants/scoped-db.js";
 import { recordAudit } from "./audit.js";
 import { resolveContactId } from "./contacts.js";
 import { nextNumber } from "./counters.js";
 import { publish, type TenantDeps } from "./deps.js";
 import { ValidationError } from "./errors.js";
 import { must, tags as checkTags, text } from "./input.js";
+import { isLate } from "./sla.js";
 
 export const SUBJECT_MAX = 200;
 export const BODY_MAX = 20_000;
@@ -99,9 +101,25 @@ const ACTIONS: Record<keyof TicketChanges, string> = {
   needsHuman: "ticket.human_flag_changed",
 };
 
-/** The fields that reopen a RESOLVED or CLOSED ticket: a new resolution clock starts now. */
+/**
+ * The fields that reopen a RESOLVED or CLOSED ticket: a new resolution clock starts now
+ * (`reopenedAt`). The resolution it had stays in TicketResolution, and a late one keeps
+ * the ticket's `resolutionLate`: reopening erases no history.
+ */
 export function reopenData(deps: TenantDeps, t: Ticket, now: Date): Partial<Ticket> {
-  return { status: "OPEN", resolvedAt: null, closedAt: null, resolutionLate: false, resolutionDueAt: dueTimes(deps, t.priority, now).resolutionDueAt };
+  return { status: "OPEN", resolvedAt: null, closedAt: null, reopenedAt: now, resolutionDueAt: dueTimes(deps, t.priority, now).resolutionDueAt };
+}
+
+/** When the running resolution clock started: the latest reopening, or the ticket's creation. */
+export function resolutionClockStart(t: Pick<Ticket, "reopenedAt" | "createdAt">): Date {
+  return t.reopenedAt ?? t.createdAt;
+}
+
+/** Keeps the resolution the ticket just got (see TicketResolution in prisma/schema.prisma). */
+async function recordResolution(tx: TenantTx, t: Ticket, resolvedAt: Date): Promise<void> {
+  await tx.ticketResolution.create({
+    data: { tenantId: t.tenantId, ticketId: t.id, startedAt: resolutionClockStart(t), dueAt: t.resolutionDueAt, resolvedAt, late: isLate(t.resolutionDueAt, resolvedAt) },
+  });
 }
 
 function statusData(deps: TenantDeps, t: Ticket, status: TicketStatus, now: Date): Partial<Ticket> {
@@ -111,19 +129,28 @@ function statusData(deps: TenantDeps, t: Ticket, status: TicketStatus, now: Date
       `A ticket in status ${t.status} cannot become ${status}; from ${t.status} it can become ${TRANSITIONS[t.status].join(" or ")}.`,
     );
   }
-  if (status === "RESOLVED") return { status, resolvedAt: now, resolutionLate: t.resolutionDueAt ? now > t.resolutionDueAt : false };
+  if (status === "RESOLVED") {
+    return {
+      status,
+      resolvedAt: now,
+      resolutionLate: t.resolutionLate || isLate(t.resolutionDueAt, now),
+      // Resolving stops the first-response clock of a ticket nobody answered: late if past its due time.
+      ...(!t.firstRespondedAt && isLate(t.firstResponseDueAt, now) ? { firstResponseLate: true } : {}),
+    };
+  }
   if (status === "CLOSED") return { status, closedAt: now };
   if (t.status === "RESOLVED" || t.status === "CLOSED") return reopenData(deps, t, now);
   return { status };
 }
 
 function priorityData(deps: TenantDeps, t: Ticket, priority: Priority): Partial<Ticket> {
-  // Due times follow the new priority, counted from when the ticket was opened; a met target stays met.
-  const due = dueTimes(deps, priority, t.createdAt);
+  // Due times follow the new priority, each counted from when its clock started: the first
+  // response from the ticket's creation, the resolution from the creation or the latest
+  // reopening. A met target stays met.
   return {
     priority,
-    ...(t.firstRespondedAt ? {} : { firstResponseDueAt: due.firstResponseDueAt }),
-    ...(t.resolvedAt ? {} : { resolutionDueAt: due.resolutionDueAt }),
+    ...(t.firstRespondedAt ? {} : { firstResponseDueAt: dueTimes(deps, priority, t.createdAt).firstResponseDueAt }),
+    ...(t.resolvedAt ? {} : { resolutionDueAt: dueTimes(deps, priority, resolutionClockStart(t)).resolutionDueAt }),
   };
 }
 
@@ -141,8 +168,9 @@ async function checkAssignee(deps: TenantDeps, operatorId: string): Promise<void
 /**
  * Changes a ticket's status, priority, assignee, tags and hand-over flag together:
  * everything is checked first, then written in one transaction with the row locked,
- * with one audit event (before/after) and one TICKET_UPDATED event. A refused change
- * (ValidationError on the field) writes nothing. Changing nothing returns the ticket as it is.
+ * with one audit event (before/after) and one TICKET_UPDATED event; a resolution is also
+ * kept in TicketResolution. A refused change (ValidationError on the field) writes nothing.
+ * Changing nothing returns the ticket as it is.
  */
 export async function updateTicket(deps: TenantDeps, id: string, changes: TicketChanges): Promise<Ticket> {
   const tags = changes.tags === undefined ? undefined : (checkTags("tags", changes.tags) ?? []);
@@ -177,6 +205,7 @@ export async function updateTicket(deps: TenantDeps, id: string, changes: Ticket
     }
     if (!changed.length) return { ticket: before, changed: false };
     const after = await tx.ticket.update({ where: { tenantId_id: { tenantId, id } }, data });
+    if (data.status === "RESOLVED") await recordResolution(tx, after, now);
     const action = changed.length === 1 ? ACTIONS[changed[0]!] : "ticket.updated";
     await recordAudit(tx, tenantId, deps.actor, { action, entityType: "Ticket", entityId: id, before, after });
     return { ticket: after, changed: true };

@@ -5,7 +5,8 @@ import { ForbiddenError } from "../domain/errors.js";
 import { builder } from "./builder.js";
 import { PriorityEnum, TicketStatusEnum } from "./enums.js";
 import { checkPage } from "./inputs.js";
-import { slaBreachedWhere, ticketOrder, TicketOrder } from "./ticket.js";
+import { slaBreachedWhere } from "../domain/sla.js";
+import { ticketOrder, TicketOrder } from "./ticket.js";
 import type { Prisma } from "../generated/prisma/index.js";
 import type { ApiContext } from "./context.js";
 

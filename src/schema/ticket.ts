@@ -1,5 +1,6 @@
-import type { Prisma, Ticket, TicketStatus } from "../generated/prisma/index.js";
+import type { Prisma, TicketStatus } from "../generated/prisma/index.js";
 import { addMessage } from "../domain/messages.js";
+import { isBreached, isSlaBreached, slaBreachedWhere } from "../domain/sla.js";
 import { openTicket, requestHuman, TRANSITIONS, updateTicket } from "../domain/tickets.js";
 import { builder } from "./builder.js";
 import type { ApiContext } from "./context.js";
@@ -14,33 +15,6 @@ import { tenantNode } from "./tenant-node.js";
 /** Front-office types are readable with front:read, or through the membership-checked operator queue. */
 export function frontReadable(row: { tenantId: string }, ctx: ApiContext) {
   return ctx.queueTenantIds?.includes(row.tenantId) ? true : { can: "front:read" as const };
-}
-
-function isActive(t: Ticket): boolean {
-  return t.status === "OPEN" || t.status === "PENDING";
-}
-
-export function isSlaBreached(t: Ticket, now = new Date()): boolean {
-  const active = isActive(t);
-  return (
-    t.firstResponseLate ||
-    t.resolutionLate ||
-    (active && !t.firstRespondedAt && !!t.firstResponseDueAt && t.firstResponseDueAt < now) ||
-    (active && !t.resolvedAt && !!t.resolutionDueAt && t.resolutionDueAt < now)
-  );
-}
-
-export function slaBreachedWhere(breached: boolean, now = new Date()): Prisma.TicketWhereInput {
-  const active = { status: { in: ["OPEN", "PENDING"] as ("OPEN" | "PENDING")[] } };
-  const where: Prisma.TicketWhereInput = {
-    OR: [
-      { firstResponseLate: true },
-      { resolutionLate: true },
-      { ...active, firstRespondedAt: null, firstResponseDueAt: { lt: now } },
-      { ...active, resolvedAt: null, resolutionDueAt: { lt: now } },
-    ],
-  };
-  return breached ? where : { NOT: where };
 }
 
 export const TicketRef = builder.prismaNode("Ticket", {
@@ -89,21 +63,37 @@ export const TicketRef = builder.prismaNode("Ticket", {
         return { orderBy: [{ createdAt: "asc" }, { id: "asc" }] };
       },
     }),
-    firstResponseDueAt: t.expose("firstResponseDueAt", { type: "DateTime", nullable: true, description: "From the tenant's SLA policy for the priority." }),
-    resolutionDueAt: t.expose("resolutionDueAt", { type: "DateTime", nullable: true }),
+    firstResponseDueAt: t.expose("firstResponseDueAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "From the tenant's SLA policy for the priority, counted from the ticket's creation.",
+    }),
+    resolutionDueAt: t.expose("resolutionDueAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "From the tenant's SLA policy for the priority, counted from the ticket's creation or, once reopened, from `reopenedAt`.",
+    }),
+    nextDueAt: t.expose("nextDueAt", {
+      type: "DateTime",
+      nullable: true,
+      description:
+        "The earliest due time still running: `firstResponseDueAt` while nobody answered, else `resolutionDueAt`; null once RESOLVED or CLOSED. The DUE order sorts by it.",
+    }),
     firstRespondedAt: t.expose("firstRespondedAt", { type: "DateTime", nullable: true }),
-    resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true }),
+    resolvedAt: t.expose("resolvedAt", { type: "DateTime", nullable: true, description: "The current resolution; null again once reopened." }),
+    reopenedAt: t.expose("reopenedAt", { type: "DateTime", nullable: true, description: "When the ticket was last reopened: its resolution clock runs from then." }),
     closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
     firstResponseBreached: t.boolean({
-      description: "The first response came after its due time, or is still missing after it.",
-      resolve: (ticket) => ticket.firstResponseLate || (isActive(ticket) && !ticket.firstRespondedAt && !!ticket.firstResponseDueAt && ticket.firstResponseDueAt < new Date()),
+      description:
+        "The first response came after its due time (resolving an unanswered ticket after it counts as late), or it is still missing after it while the ticket is OPEN or PENDING.",
+      resolve: (ticket) => isBreached(ticket, "firstResponse"),
     }),
     resolutionBreached: t.boolean({
-      description: "The resolution came after its due time, or is still missing after it.",
-      resolve: (ticket) => ticket.resolutionLate || (isActive(ticket) && !!ticket.resolutionDueAt && ticket.resolutionDueAt < new Date()),
+      description: "A resolution came after its due time (reopening does not undo that), or the running one is still missing after it.",
+      resolve: (ticket) => isBreached(ticket, "resolution"),
     }),
     slaBreached: t.boolean({
-      description: "A due time passed without the response or resolution, or it came late.",
+      description: "firstResponseBreached or resolutionBreached: the same definition as the slaBreached filter and the metrics' slaBreaches.",
       resolve: (ticket) => isSlaBreached(ticket),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
@@ -113,7 +103,14 @@ export const TicketRef = builder.prismaNode("Ticket", {
 
 // ---------------------------------------------------------------- queries
 
-const TicketOrderField = builder.enumType("TicketOrderField", { values: ["CREATED_AT", "UPDATED_AT", "PRIORITY", "DUE"] as const });
+const TicketOrderField = builder.enumType("TicketOrderField", {
+  values: {
+    CREATED_AT: {},
+    UPDATED_AT: {},
+    PRIORITY: {},
+    DUE: { description: "By `nextDueAt`: first response due while unanswered, else resolution due; RESOLVED and CLOSED tickets last." },
+  } as const,
+});
 export const OrderDirection = builder.enumType("OrderDirection", { values: ["ASC", "DESC"] as const });
 
 export const TicketOrder = builder.inputType("TicketOrder", {
@@ -165,7 +162,9 @@ export function ticketWhere(filter: Filter | null | undefined): Prisma.TicketWhe
 
 export function ticketOrder(order: Order | null | undefined): Prisma.TicketOrderByWithRelationInput[] {
   const dir = order?.direction === "ASC" ? "asc" : "desc";
-  const field = { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", PRIORITY: "priority", DUE: "resolutionDueAt" }[order?.field ?? "CREATED_AT"];
+  // DUE: the earliest running due time (nextDueAt); tickets with none (RESOLVED, CLOSED) come last either way.
+  if (order?.field === "DUE") return [{ nextDueAt: { sort: dir, nulls: "last" } }, { id: dir }];
+  const field = { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", PRIORITY: "priority" }[order?.field ?? "CREATED_AT"];
   return [{ [field]: dir }, { id: dir }];
 }
 

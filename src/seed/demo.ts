@@ -4,6 +4,7 @@ import type { Priority, TicketStatus } from "../generated/prisma/index.js";
 import { SYSTEM_ACTOR } from "../domain/actor.js";
 import { recordAudit } from "../domain/audit.js";
 import { nextNumber } from "../domain/counters.js";
+import { isLate } from "../domain/sla.js";
 import type { Services } from "../services.js";
 import { DEFAULT_SLA_POLICY } from "../tenants/settings.js";
 import type { TenantTx } from "../tenants/scoped-db.js";
@@ -147,6 +148,12 @@ async function seedTenantData(tx: TenantTx, tenantId: string, slug: string): Pro
       },
     });
     await recordAudit(tx, tenantId, SYSTEM_ACTOR, { action: "ticket.created", entityType: "Ticket", entityId: ticket.id, after: ticket });
+    if (ticket.resolvedAt) {
+      // Written as the rules write a resolution: kept in TicketResolution for the metrics.
+      await tx.ticketResolution.create({
+        data: { tenantId, ticketId: ticket.id, startedAt: createdAt, dueAt: ticket.resolutionDueAt, resolvedAt: ticket.resolvedAt, late: isLate(ticket.resolutionDueAt, ticket.resolvedAt) },
+      });
+    }
     if (t.status === "RESOLVED" || t.status === "CLOSED") {
       await tx.feedback.create({
         data: { tenantId, kind: "CSAT", score: 5 - i, contactId: ticket.contactId, ticketId: ticket.id, comment: "Quick and clear." },

@@ -2,7 +2,7 @@
 // whose every figure is worked out by hand below.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, ENGINE, type TestApp } from "../support/app.js";
-import type { Gql } from "./front-office-support.js";
+import { mutate, newContact, newTicket, ok, rowId, type Gql } from "./front-office-support.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -20,8 +20,15 @@ describe(`metrics (${ENGINE})`, () => {
   async function seedJanuary(tenantId: string) {
     await app.services.scopes.forTenant(tenantId).tx(async (tx) => {
       const c = await tx.contact.create({ data: { tenantId, name: "Metric Customer" } });
-      const ticket = (number: number, data: Record<string, unknown>) =>
-        tx.ticket.create({ data: { tenantId, number, subject: `T${number}`, channel: "API", contactId: c.id, ...data } as never });
+      // Written the way the rules write them: a resolved ticket also has its resolution in TicketResolution.
+      const ticket = async (number: number, data: Record<string, any>) => {
+        const t = await tx.ticket.create({ data: { tenantId, number, subject: `T${number}`, channel: "API", contactId: c.id, ...data } as never });
+        if (t.resolvedAt) {
+          await tx.ticketResolution.create({
+            data: { tenantId, ticketId: t.id, startedAt: t.createdAt, dueAt: t.resolutionDueAt, resolvedAt: t.resolvedAt, late: t.resolutionLate },
+          });
+        }
+      };
       // T1: answered in 30 min, resolved in 240 min, both on time.
       await ticket(1, {
         createdAt: at("2026-01-05T10:00:00Z"), status: "RESOLVED",
@@ -89,6 +96,81 @@ describe(`metrics (${ENGINE})`, () => {
       medianResolutionMinutes: 2880, // 240, 2880, 18720
       slaBreaches: { firstResponse: 2, resolution: 3 }, // T2 late, T3 missing; T2 late, T3 and T4 overdue
     });
+  });
+
+  /** A tenant with its own API key, and a way to move a ticket's clocks (time passing) in its rows. */
+  async function freshTenant(slug: string) {
+    const key = await app.apiKey(slug, ["FRONT_READ", "FRONT_WRITE"]);
+    const g: Gql = (q, v) => app.gql(q, v, app.as(key));
+    const tenant = await app.tenant(slug);
+    const setTicket = (globalId: string, data: Record<string, unknown>) =>
+      app.services.scopes.forTenant(tenant.id).tx((tx) => tx.ticket.update({ where: { tenantId_id: { tenantId: tenant.id, id: rowId(globalId) } }, data }));
+    return { g, tenant, setTicket };
+  }
+  const MINUTE = 60_000;
+  const minutesFromNow = (m: number) => new Date(Date.now() + m * MINUTE);
+
+  it("counts exactly the first-response breaches the tickets show", async () => {
+    const { g, setTicket } = await freshTenant("mx-frt");
+    const contact = await newContact(g, "Fran First");
+    const update = (id: string, status: string) => mutate(g, "updateTicket", "UpdateTicketInput", { id, status });
+    const answeredLate = await newTicket(g, contact, { subject: "answered late" });
+    await setTicket(answeredLate.id, { firstResponseDueAt: minutesFromNow(-5) });
+    ok(await mutate(g, "reply", "ReplyInput", { ticketId: answeredLate.id, body: "Sorry for the wait." }));
+    // Resolved unanswered while its first response was not due yet; the due time has passed since.
+    const resolvedInTime = await newTicket(g, contact, { subject: "resolved unanswered in time" });
+    ok(await update(resolvedInTime.id, "RESOLVED"));
+    await setTicket(resolvedInTime.id, { firstResponseDueAt: minutesFromNow(-5) });
+    // Resolved unanswered after its first response was due: the clock stopped late.
+    const resolvedLate = await newTicket(g, contact, { subject: "resolved unanswered late" });
+    await setTicket(resolvedLate.id, { firstResponseDueAt: minutesFromNow(-5) });
+    ok(await update(resolvedLate.id, "RESOLVED"));
+    const overdue = await newTicket(g, contact, { subject: "open, overdue" });
+    await setTicket(overdue.id, { firstResponseDueAt: minutesFromNow(-5) });
+    const onTime = await newTicket(g, contact, { subject: "answered on time" });
+    ok(await mutate(g, "reply", "ReplyInput", { ticketId: onTime.id, body: "Right away." }));
+
+    const shown = await g(`{ tickets(first: 100, orderBy: {field: CREATED_AT, direction: ASC}) { edges { node { subject firstResponseBreached slaBreached } } } }`);
+    expect(shown.data.tickets.edges.map((e: any) => [e.node.subject, e.node.firstResponseBreached, e.node.slaBreached])).toEqual([
+      ["answered late", true, true],
+      ["resolved unanswered in time", false, false],
+      ["resolved unanswered late", true, true],
+      ["open, overdue", true, true],
+      ["answered on time", false, false],
+    ]);
+    const filtered = await g(`{ tickets(filter: {slaBreached: true}) { totalCount } }`);
+    const res = await g(QUERY, { from: minutesFromNow(-60).toISOString(), to: minutesFromNow(60).toISOString() });
+    expect(res.data.metrics.slaBreaches).toEqual({ firstResponse: 3, resolution: 0 });
+    expect(filtered.data.tickets.totalCount).toBe(3);
+  });
+
+  it("keeps a resolution, its time and its lateness in their period after the ticket is reopened", async () => {
+    const { g, tenant, setTicket } = await freshTenant("mx-reopen");
+    const t = await newTicket(g, await newContact(g, "Ray Reopen"));
+    const from = minutesFromNow(-60).toISOString();
+    await setTicket(t.id, { createdAt: minutesFromNow(-30), resolutionDueAt: minutesFromNow(-1) });
+    ok(await mutate(g, "updateTicket", "UpdateTicketInput", { id: t.id, status: "RESOLVED" }));
+    const to = new Date(Date.now() + 1).toISOString(); // just after the first resolution
+    const figures = async () => {
+      const m = (await g(QUERY, { from, to })).data.metrics;
+      return { ticketsResolved: m.ticketsResolved, medianResolutionMinutes: m.medianResolutionMinutes, slaBreaches: m.slaBreaches };
+    };
+    const before = await figures();
+    expect(before).toEqual({ ticketsResolved: 1, medianResolutionMinutes: 30, slaBreaches: { firstResponse: 0, resolution: 1 } });
+
+    // The customer writes again (reopened), and the ticket is resolved again, on time, after `to`.
+    await new Promise((r) => setTimeout(r, 5));
+    ok(await mutate(g, "addCustomerMessage", "AddCustomerMessageInput", { ticketId: t.id, body: "It broke again." }));
+    const reopened = await g(`query($id: ID!) { node(id: $id) { ... on Ticket { status resolvedAt resolutionBreached slaBreached } } }`, { id: t.id });
+    expect(reopened.data.node).toEqual({ status: "OPEN", resolvedAt: null, resolutionBreached: true, slaBreached: true });
+    ok(await mutate(g, "updateTicket", "UpdateTicketInput", { id: t.id, status: "RESOLVED" }));
+
+    expect(await figures()).toEqual(before);
+    const wide = (await g(QUERY, { from, to: minutesFromNow(60).toISOString() })).data.metrics;
+    expect(wide.ticketsResolved).toBe(1); // one ticket, resolved twice
+    expect(wide.slaBreaches.resolution).toBe(1); // the first resolution was late, the second was not
+    const history = await app.services.scopes.forTenant(tenant.id).db.ticketResolution.findMany({ orderBy: { resolvedAt: "asc" } });
+    expect(history.map((r) => r.late)).toEqual([true, false]);
   });
 
   it("gives empty figures, not errors or zeros that look like scores, for a quiet range", async () => {

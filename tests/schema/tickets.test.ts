@@ -219,6 +219,94 @@ describe(`tickets (${ENGINE})`, () => {
     expect(bad.errors?.[0]?.message).toMatch(/SOON/);
   });
 
+  it("counts the resolution due time from the reopening when the priority changes after a reopen", async () => {
+    const t = await newTicket(gA, await newContact(gA, "Rita Reopen"), { priority: "LOW" });
+    // Opened ten hours ago, resolved, and reopened now: the new resolution clock starts now.
+    await setTicket("tk-a", t.id, { createdAt: new Date(Date.now() - 600 * MINUTE) });
+    ok(await update(gA, { id: t.id, status: "RESOLVED" }));
+    const fields = "createdAt reopenedAt firstResponseDueAt resolutionDueAt resolutionBreached";
+    const reopened = ok(await update(gA, { id: t.id, status: "OPEN" }, fields));
+    expect(Date.parse(reopened.resolutionDueAt) - Date.parse(reopened.reopenedAt)).toBe(4320 * MINUTE);
+    const high = ok(await update(gA, { id: t.id, priority: "HIGH" }, fields));
+    expect(high.reopenedAt).toBe(reopened.reopenedAt);
+    expect(Date.parse(high.resolutionDueAt) - Date.parse(high.reopenedAt)).toBe(240 * MINUTE); // not 240 minutes after createdAt: 6 hours ago
+    expect(high.resolutionBreached).toBe(false);
+    // The first-response clock still runs from the ticket's creation (nobody answered).
+    expect(Date.parse(high.firstResponseDueAt) - Date.parse(high.createdAt)).toBe(30 * MINUTE);
+    // A customer's message reopens the same way.
+    ok(await update(gA, { id: t.id, status: "RESOLVED" }));
+    ok(await mutate(gA, "addCustomerMessage", "AddCustomerMessageInput", { ticketId: t.id, body: "Still broken." }));
+    const again = ok(await update(gA, { id: t.id, priority: "URGENT" }, fields));
+    expect(Date.parse(again.reopenedAt)).toBeGreaterThanOrEqual(Date.parse(high.reopenedAt));
+    expect(Date.parse(again.resolutionDueAt) - Date.parse(again.reopenedAt)).toBe(60 * MINUTE);
+  });
+
+  it("orders by DUE on the earliest running due time: first response while unanswered, else resolution; finished tickets last", async () => {
+    await app.services.directory.createTenant({
+      slug: "tk-due",
+      name: "Due",
+      settings: {
+        slaPolicy: {
+          URGENT: { firstResponseMinutes: 10, resolutionMinutes: 60 },
+          HIGH: { firstResponseMinutes: 30, resolutionMinutes: 240 },
+          NORMAL: { firstResponseMinutes: 120, resolutionMinutes: 1440 },
+          LOW: { firstResponseMinutes: 480, resolutionMinutes: 4320 },
+        },
+      },
+    });
+    const keyD = await app.apiKey("tk-due", ["FRONT_READ", "FRONT_WRITE"]);
+    const gD: Gql = (q, v) => app.gql(q, v, app.as(keyD));
+    const contact = await newContact(gD, "Dan Due");
+    const make = async (subject: string, priority: string, answered: boolean) => {
+      const t = await newTicket(gD, contact, { subject, priority });
+      if (answered) ok(await mutate(gD, "reply", "ReplyInput", { ticketId: t.id, body: "On it." }));
+      return t;
+    };
+    await make("urgent, unanswered: due in 10 min", "URGENT", false);
+    await make("normal, answered: due in 1440 min", "NORMAL", true);
+    await make("high, answered: due in 240 min", "HIGH", true);
+    await make("low, unanswered: due in 480 min", "LOW", false);
+    await make("normal, unanswered: due in 120 min", "NORMAL", false);
+    const resolved = await make("urgent, resolved: nothing due", "URGENT", false);
+    ok(await update(gD, { id: resolved.id, status: "RESOLVED" }));
+
+    const ascending = [
+      "urgent, unanswered: due in 10 min",
+      "normal, unanswered: due in 120 min",
+      "high, answered: due in 240 min",
+      "low, unanswered: due in 480 min",
+      "normal, answered: due in 1440 min",
+      "urgent, resolved: nothing due",
+    ];
+    const descending = [...ascending.slice(0, 5).reverse(), ascending[5]];
+    const list = async (direction: string) => {
+      const res = await gD(`{ tickets(orderBy: {field: DUE, direction: ${direction}}) { edges { node { subject nextDueAt firstResponseDueAt resolutionDueAt } } } }`);
+      return res.data.tickets.edges.map((e: any) => e.node);
+    };
+    const asc = await list("ASC");
+    expect(asc.map((n: any) => n.subject)).toEqual(ascending);
+    expect((await list("DESC")).map((n: any) => n.subject)).toEqual(descending);
+    expect(asc[0].nextDueAt).toBe(asc[0].firstResponseDueAt);
+    expect(asc[2].nextDueAt).toBe(asc[2].resolutionDueAt);
+    expect(asc[5].nextDueAt).toBeNull();
+    // Cursors page through the same order, across the tickets without a due time as well.
+    for (const [direction, expected] of [["ASC", ascending], ["DESC", descending]] as const) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const res: any = await gD(`query($a: String) { tickets(first: 2, after: $a, orderBy: {field: DUE, direction: ${direction}}) {
+          pageInfo { hasNextPage endCursor } edges { node { subject } } } }`, { a: after });
+        seen.push(...res.data.tickets.edges.map((e: any) => e.node.subject));
+        after = res.data.tickets.pageInfo.hasNextPage ? res.data.tickets.pageInfo.endCursor : null;
+      } while (after);
+      expect([direction, seen]).toEqual([direction, expected]);
+    }
+    // The operator queue sorts by it by default.
+    const operator = await app.operator("due@tk.test", { "tk-due": "AGENT" });
+    const queue = await app.gql(`{ queue { edges { node { subject } } } }`, {}, app.as(operator));
+    expect(queue.data.queue.edges.map((e: any) => e.node.subject)).toEqual(ascending.slice(0, 5));
+  });
+
   it("flags SLA breaches: overdue without a response, and a response or resolution that came late", async () => {
     const keyS = await app.apiKey("tk-sla", ["FRONT_READ", "FRONT_WRITE"]);
     const gS: Gql = (q, v) => app.gql(q, v, app.as(keyS));

@@ -14,6 +14,9 @@ export async function seedEveryModel(services: Services, tenantId: string, tag: 
     const counter = await tx.tenantCounter.create({ data: { tenantId, id: `seq-${tag}`, value: 1 } });
     const contact = await tx.contact.create({ data: { tenantId, name: `Contact ${tag}`, email: `${tag}@example.com` } });
     const ticket = await tx.ticket.create({ data: { tenantId, number: 1000, subject: `Ticket ${tag}`, channel: "API", contactId: contact.id } });
+    const resolution = await tx.ticketResolution.create({
+      data: { tenantId, ticketId: ticket.id, startedAt: ticket.createdAt, resolvedAt: new Date(), late: false },
+    });
     const message = await tx.message.create({ data: { tenantId, ticketId: ticket.id, author: "CONTACT", body: `Hello from ${tag}` } });
     const feedback = await tx.feedback.create({ data: { tenantId, kind: "CSAT", score: 5, contactId: contact.id, ticketId: ticket.id } });
     const article = await tx.knowledgeArticle.create({ data: { tenantId, title: `Article ${tag}`, body: "Body", published: true } });
@@ -39,7 +42,7 @@ export async function seedEveryModel(services: Services, tenantId: string, tag: 
         TenantCounter: counter.id, Contact: contact.id, Ticket: ticket.id, Message: message.id, Feedback: feedback.id,
         KnowledgeArticle: article.id, Record: record.id, RecordVersion: version.id, Settlement: settlement.id,
         ComplianceCheck: check.id, BackOfficeCost: cost.id, AuditEvent: audit.id, BotUpdate: update.id, BotChat: chat.id,
-        BotDelivery: delivery.id,
+        BotDelivery: delivery.id, TicketResolution: resolution.id,
       },
     };
   });

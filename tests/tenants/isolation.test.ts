@@ -12,8 +12,8 @@ const TENANT_MODELS = Prisma.dmmf.datamodel.models
   .filter((m) => m.fields.some((f) => f.name === "tenantId") && !ACCESS_TABLES.includes(m.name))
   .map((m) => m.name);
 
-/** Tables the app role may only read and append to: the audit log and record history. */
-const APPEND_ONLY = ["AuditEvent", "RecordVersion"];
+/** Tables the app role may only read and append to: the audit log, record history and ticket resolutions. */
+const APPEND_ONLY = ["AuditEvent", "RecordVersion", "TicketResolution"];
 
 /** GraphQL type names of the models the API exposes as Relay nodes. */
 const NODE_TYPES: Record<string, string> = {
