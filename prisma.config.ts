@@ -1,6 +1,6 @@
 // Prisma CLI configuration. The JS schema engine with a PGlite adapter lets
 // `prisma generate` and `prisma migrate dev` work offline; migrations are applied
-// at start-up and by `tandem migrate` through src/storage/migrator.ts instead.
+// at start-up and by `tandem migrate` through src/db/migrator.ts instead.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "prisma/config";

@@ -1,7 +1,32 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+
+/**
+ * Tandem's own folder (where its package.json is), wherever it is run from: the
+ * default data folder lives there, so `npx tandem` in another directory uses the
+ * same embedded database as `npm start`.
+ */
+export const PROJECT_ROOT = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "tandem") return dir;
+      } catch {
+        // not ours; keep looking
+      }
+    }
+    if (path.dirname(dir) === dir) return path.resolve(from, ".."); // src/.. as a last resort
+  }
+}
+
+/** The embedded database's folder when DATA_DIR is not set. */
+export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, ".data");
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -13,7 +38,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
     .optional(),
-  DATA_DIR: z.string().min(1).default(path.resolve(".data")),
+  // A DATA_DIR that is given is relative to the current directory, like any path argument.
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   TOKEN_TTL: z
