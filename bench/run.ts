@@ -3,6 +3,7 @@
 // PostGraphile peer, runs the bot end to end through the fake Telegram Bot API
 // (lib/bot.ts), and prints one table (also written to bench/results/).
 // Flags are documented in bench/README.md and by `npm run bench -- --help`.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { readFileSync } from "node:fs";
@@ -277,6 +278,8 @@ async function main(): Promise<void> {
   const options = parseOptions();
   const startedAt = new Date();
   const env = await machine();
+  // Taken at the start: other people may commit or edit while the benchmark runs.
+  const version = tandemVersion(options);
   log(`machine: ${env.cpus} CPUs, ${env.memoryGb} GB, Node ${env.node}, PostgreSQL ${env.postgres}, load ${env.loadAverageAtStart.join(" ")}`);
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -312,7 +315,8 @@ async function main(): Promise<void> {
   }
 
   const ratios = peerRatios(rows);
-  const report = { startedAt: startedAt.toISOString(), machine: env, options, datasets, rows, ratios, notes };
+  const machineAtEnd = { ...env, loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))) };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine: machineAtEnd, tandem: version, options, datasets, rows, ratios, notes };
   const { file } = writeResults(report, startedAt);
   process.stdout.write("\n" + formatTable(rows) + "\n\n");
   for (const r of ratios) {
@@ -323,6 +327,16 @@ async function main(): Promise<void> {
   for (const n of notes) process.stdout.write(`Note: ${n}\n`);
   process.stdout.write(`Datasets: ${Object.entries(datasets).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join("; ")}\n`);
   process.stdout.write(`Results: ${path.relative(process.cwd(), file)} (and bench/results/latest.json)\n`);
+}
+
+/** The code that was measured: its commit, and the files that differed from it (others may be editing the checkout). */
+function tandemVersion(options: Options) {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: options.tandemDir ?? ROOT_DIR, encoding: "utf8" }).trim();
+  try {
+    return { commit: git("rev-parse", "--short", "HEAD"), uncommitted: git("status", "--porcelain", "--", "src", "prisma").split("\n").filter(Boolean).map((l) => l.slice(3)) };
+  } catch {
+    return { commit: "unknown", uncommitted: [] };
+  }
 }
 
 function peerRatios(rows: Row[]) {

@@ -72,6 +72,30 @@ export async function readCounters(server: ChildServer, prefix: string): Promise
   return { statements: value(`${prefix}_sql_statements_total`), requests: value(`${prefix}_graphql_requests_total`) };
 }
 
+/**
+ * Waits until the server has finished the requests autocannon left behind: when it
+ * stops at the deadline it drops its connections, but the server still runs what
+ * it had received. Quiet = the request and statement counters stay still for
+ * `stillMs`. Without this the backlog runs into the next scenario, and a server
+ * stopped meanwhile has its database closed under running requests.
+ */
+export async function quiesce(server: ChildServer, prefix: string, stillMs = 500, timeoutMs = 30_000): Promise<Counters> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await readCounters(server, prefix);
+  let stillSince = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await readCounters(server, prefix);
+    if (now.statements !== last.statements || now.requests !== last.requests) {
+      last = now;
+      stillSince = Date.now();
+    } else if (Date.now() - stillSince >= stillMs) {
+      break;
+    }
+  }
+  return last;
+}
+
 /** Warm-up (not measured), then the measured run with counters and peak memory around it. */
 export async function measure(
   server: ChildServer,
@@ -80,13 +104,14 @@ export async function measure(
   options: LoadOptions & { database?: string },
 ): Promise<Measurement> {
   if (options.warmupSec > 0) await drive(server.url, work, options.connections, options.warmupSec);
-  const before = await readCounters(server, metricPrefix);
+  const before = await quiesce(server, metricPrefix);
   const cpuBefore = cpuSnapshot(server.pid, options.database);
   server.memory.start();
   const { result, bad, firstError } = await drive(server.url, work, options.connections, options.durationSec);
+  // Counters, CPU and memory include the requests still running at the deadline (per request: both sides count them).
+  const after = await quiesce(server, metricPrefix);
   const peakRssBytes = server.memory.stop();
   const cpu = cpuSince(cpuBefore, server.pid, options.database);
-  const after = await readCounters(server, metricPrefix);
   const requests = after.requests - before.requests;
   const perRequest = (ms: number | null) => (ms !== null && requests > 0 ? ms / requests : null);
   return {
