@@ -24,7 +24,8 @@ export interface BotDeps {
 
 export function createBot(token: string, d: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, {
-    client: { apiRoot: d.apiRoot },
+    // A request that hangs is abandoned (long polling waits 25 s on its own, so more than that).
+    client: { apiRoot: d.apiRoot, timeoutSeconds: 40 },
     // Known from getMe at connect time: no getMe call on every start.
     botInfo: {
       id: Number(d.identity.telegramId),
@@ -39,7 +40,9 @@ export function createBot(token: string, d: BotDeps): Bot<BotContext> {
     } as never,
   });
   // 429 (with retry_after) and 5xx from the Bot API are retried, a bounded number of times.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  // Network errors are not (the plugin would retry them forever, holding the chat's turn):
+  // a reply that cannot reach Telegram fails, and the outbox tries its delivery again later.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
 
   bot.use((ctx, next) => {
     ctx.desk = d.desk();
@@ -57,16 +60,17 @@ export function createBot(token: string, d: BotDeps): Bot<BotContext> {
   features.use(conversationFeature);
   // 5. Everything else (media, edits, service messages): a clear reply or deliberately nothing.
   features.use(unhandledFeature);
-  bot.use(features);
 
-  // The error boundary: log, tell the customer, never crash the process. A database
-  // outage is rethrown instead, so the registry keeps the update and tries it again.
-  bot.catch(async (err) => {
+  // The error boundary around every feature (grammY's `bot.catch` serves only `bot.start`,
+  // and updates here go through `handleUpdate`): log, tell the customer, and let the update
+  // count as handled, so its work is not done twice. A database outage is rethrown instead:
+  // the registry keeps the update and processes it again once the database answers.
+  bot.errorBoundary(async (err) => {
     const { ctx } = err;
     if (d.isTransient(err.error)) throw err.error;
     d.logger.error({ tenantId: d.identity.tenantId, botId: d.identity.id, updateId: ctx.update.update_id, err: err.error }, "bot update failed");
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
     else if (ctx.chat?.type === "private" && ctx.message) await ctx.reply(ctx.desk.t.error).catch(() => undefined);
-  });
+  }, features);
   return bot;
 }

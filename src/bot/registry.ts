@@ -5,7 +5,7 @@
 // rating prompts go out through the BotDelivery outbox, one delivery per reply
 // however many processes see the event, retried when Telegram fails.
 import { timingSafeEqual } from "node:crypto";
-import { GrammyError, InlineKeyboard, type Bot } from "grammy";
+import { BotError, GrammyError, InlineKeyboard, type Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { isDatabaseUnavailable } from "../api/errors.js";
 import { Prisma, type BotDelivery } from "../generated/prisma/index.js";
@@ -36,6 +36,10 @@ const STALE_CLAIM_MS = 60_000;
 const MAX_UPDATE_ATTEMPTS = 5;
 const MAX_DELIVERY_ATTEMPTS = 6;
 const SWEEP_INTERVAL_MS = 15_000;
+/** Every how many sweeps missed deliveries are looked for, how far back, and how old they must be. */
+const CATCH_UP_EVERY = 4;
+const CATCH_UP_WINDOW_MS = 24 * 60 * 60_000;
+const CATCH_UP_GRACE_MS = 10_000;
 
 interface Running {
   info: ConnectedBot;
@@ -62,6 +66,7 @@ export class BotRegistry {
   private readonly offline = new OfflineAssistant();
   private readonly llm: Assistant | null;
   private sweeper: NodeJS.Timeout | null = null;
+  private sweeps = 0;
   private stopBotChanges: (() => void) | null = null;
   private stopped = false;
   readonly mode: UpdateMode;
@@ -224,33 +229,52 @@ export class BotRegistry {
           orderBy: { updateId: "asc" },
           select: { id: true, payload: true },
         });
-        for (const u of pending) if (u.payload) await this.process(r, u.id, u.payload as unknown as Update);
+        for (const u of pending) {
+          // A later message is never answered before an earlier one: the chat waits for the sweep.
+          if (u.payload && !(await this.process(r, u.id, u.payload as unknown as Update))) break;
+        }
       })
       .catch((err) => this.services.logger.error({ botId: r.info.id, err: (err as Error).message }, "update processing failed"));
   }
 
   /**
    * Processes a stored update if this worker can claim it: unprocessed, and not taken
-   * by another worker recently. A database outage leaves it unprocessed for the sweep.
+   * by another worker recently (the claim is renewed while the turn runs, however long
+   * the assistant takes). False when the update is still to be done: taken by another
+   * worker, or left for the sweep by a database outage.
    */
-  private async process(r: Running, rowId: string, update: Update): Promise<void> {
+  private async process(r: Running, rowId: string, update: Update): Promise<boolean> {
     const { scope, tenant } = r.desk.deps;
     const now = new Date();
     const claimed = await scope.db.botUpdate.updateMany({
       where: { id: rowId, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - STALE_CLAIM_MS) } }] },
       data: { claimedAt: now, attempts: { increment: 1 } },
     });
-    if (claimed.count === 0) return;
+    if (claimed.count === 0) return false;
     const done = (data: Prisma.BotUpdateUpdateInput) => scope.db.botUpdate.update({ where: { tenantId_id: { tenantId: tenant.id, id: rowId } }, data });
+    const heartbeat = setInterval(() => {
+      void scope.db.botUpdate.updateMany({ where: { id: rowId, processedAt: null }, data: { claimedAt: new Date() } }).catch(() => undefined);
+    }, STALE_CLAIM_MS / 3);
+    heartbeat.unref();
     try {
       await (await this.fresh(r)).bot.handleUpdate(update);
     } catch (err) {
-      // Only transient failures get here (the bot's error boundary answers the rest): try again later.
-      this.services.logger.warn({ botId: r.info.id, updateId: update.update_id, err: (err as Error).message }, "update failed; it will be retried");
-      await done({ claimedAt: null }).catch(() => undefined);
-      return;
+      const cause = err instanceof BotError ? err.error : err;
+      if (isDatabaseUnavailable(cause)) {
+        this.services.logger.warn({ botId: r.info.id, updateId: update.update_id, err: (cause as Error).message }, "update failed; it will be retried");
+        await done({ claimedAt: null }).catch(() => undefined);
+        return false;
+      }
+      // Outside the bot's error boundary (it answers everything else): kept, unprocessed, as a
+      // dead letter with its payload, and never retried — its work may be half done.
+      this.services.logger.error({ botId: r.info.id, updateId: update.update_id, err: cause }, "update failed; kept as a dead letter");
+      await done({ claimedAt: null, attempts: MAX_UPDATE_ATTEMPTS }).catch(() => undefined);
+      return true;
+    } finally {
+      clearInterval(heartbeat);
     }
     await done({ processedAt: new Date(), claimedAt: null, payload: Prisma.DbNull });
+    return true;
   }
 
   private async poll(r: Running, signal: AbortSignal): Promise<void> {
@@ -280,38 +304,77 @@ export class BotRegistry {
     void (async () => {
       for await (const event of events) {
         // Per ticket in order: a reply and the rating prompt after it arrive in that order.
-        void this.lanes
-          .run(`ticket:${event.ticketId}`, () => this.onTicketEvent(r, event))
-          .catch((err) => this.services.logger.error({ botId: r.info.id, ticketId: event.ticketId, err: (err as Error).message }, "delivery failed"));
+        this.inTicketLane(r, event.ticketId, () => this.onTicketEvent(r, event));
       }
     })();
     return () => void events.return?.(undefined);
   }
 
   private async onTicketEvent(r: Running, event: TicketEvent): Promise<void> {
-    const { deps, t } = await this.fresh(r).then((x) => x.desk);
-    if (event.type === "MESSAGE_ADDED" && event.public && event.messageId) {
-      const message = await deps.scope.db.message.findFirst({ where: { id: event.messageId }, include: { ticket: { include: { contact: true } } } });
-      // Internal notes never leave; operators' replies go only to the ticket's own contact's chat.
-      if (!message || message.internal || message.author !== "OPERATOR") return;
-      const chatId = message.ticket.contact.telegramChatId;
-      if (!chatId) return;
-      await this.enqueueDelivery(r, { kind: "reply", dedupKey: `reply:${message.id}`, chatId, ticketId: message.ticketId, messageId: message.id, text: t.operatorReply(message.ticket.number, message.body) });
+    if (event.type === "MESSAGE_ADDED" && event.public && event.messageId) await this.deliverReply(r, event.messageId);
+    if (event.type === "TICKET_UPDATED") await this.promptRatings(r, event.ticketId);
+  }
+
+  /** An operator's public reply, to the chat of the ticket's own contact. */
+  private async deliverReply(r: Running, messageId: string): Promise<void> {
+    const { deps, t } = (await this.fresh(r)).desk;
+    const message = await deps.scope.db.message.findFirst({ where: { id: messageId }, include: { ticket: { include: { contact: true } } } });
+    // Internal notes never leave; operators' replies go only to the ticket's own contact's chat.
+    if (!message || message.internal || message.author !== "OPERATOR") return;
+    const chatId = message.ticket.contact.telegramChatId;
+    if (!chatId) return;
+    await this.enqueueDelivery(r, { kind: "reply", dedupKey: `reply:${message.id}`, chatId, ticketId: message.ticketId, messageId: message.id, text: t.operatorReply(message.ticket.number, message.body) });
+  }
+
+  /** The rating prompts of a resolved ticket: CSAT, and NPS and CES where the tenant asks for them. */
+  private async promptRatings(r: Running, ticketId: string): Promise<void> {
+    const { deps, t } = (await this.fresh(r)).desk;
+    const ticket = await deps.scope.db.ticket.findFirst({ where: { id: ticketId }, include: { contact: true } });
+    const chatId = ticket?.contact.telegramChatId;
+    if (!ticket || ticket.status !== "RESOLVED" || !chatId) return;
+    const prompts: [DeliveryKind, string, boolean][] = [
+      ["csat", t.rateQuestion(ticket.number), true],
+      ["nps", t.npsQuestion, deps.tenant.settings.bot.askNps],
+      ["ces", t.cesQuestion, deps.tenant.settings.bot.askCes],
+    ];
+    for (const [kind, text, wanted] of prompts) {
+      // Asked once per case: resolving it again after a reopen does not ask again.
+      if (wanted) await this.enqueueDelivery(r, { kind, dedupKey: `${kind}:${ticket.id}`, chatId, ticketId: ticket.id, text });
     }
-    if (event.type === "TICKET_UPDATED") {
-      const ticket = await deps.scope.db.ticket.findFirst({ where: { id: event.ticketId }, include: { contact: true } });
-      const chatId = ticket?.contact.telegramChatId;
-      if (!ticket || ticket.status !== "RESOLVED" || !chatId) return;
-      const prompts: [DeliveryKind, string, boolean][] = [
-        ["csat", t.rateQuestion(ticket.number), true],
-        ["nps", t.npsQuestion, deps.tenant.settings.bot.askNps],
-        ["ces", t.cesQuestion, deps.tenant.settings.bot.askCes],
-      ];
-      for (const [kind, text, wanted] of prompts) {
-        // Asked once per case: resolving it again after a reopen does not ask again.
-        if (wanted) await this.enqueueDelivery(r, { kind, dedupKey: `${kind}:${ticket.id}`, chatId, ticketId: ticket.id, text });
-      }
-    }
+  }
+
+  /**
+   * Replies and resolutions of the last day whose delivery was never written: the process
+   * stopped, or the database or the event bus failed, between the change and its outbox
+   * row. The event path usually wins by far; both write under the same key, so a race
+   * between them still sends once.
+   */
+  private async catchUp(r: Running): Promise<void> {
+    const { scope } = r.desk.deps;
+    const now = Date.now();
+    const window = { gte: new Date(now - CATCH_UP_WINDOW_MS), lt: new Date(now - CATCH_UP_GRACE_MS) };
+    const inChat = { contact: { telegramChatId: { not: null } } };
+    const replies = await scope.db.message.findMany({
+      where: { author: "OPERATOR", internal: false, createdAt: window, deliveries: { none: {} }, ticket: inChat },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, ticketId: true },
+      take: 200,
+    });
+    const resolved = await scope.db.ticketResolution.findMany({
+      where: { resolvedAt: window, ticket: { status: "RESOLVED", ...inChat, deliveries: { none: { kind: "csat" } } } },
+      distinct: ["ticketId"],
+      select: { ticketId: true },
+      take: 200,
+    });
+    for (const m of replies) this.inTicketLane(r, m.ticketId, () => this.deliverReply(r, m.id));
+    for (const t of resolved) this.inTicketLane(r, t.ticketId, () => this.promptRatings(r, t.ticketId));
+  }
+
+  /** Work on one ticket's deliveries, in order with the rest of that ticket's. */
+  private inTicketLane(r: Running, ticketId: string | null, work: () => Promise<void>): void {
+    void this.lanes
+      .run(`ticket:${ticketId}`, work)
+      .catch((err) => this.services.logger.error({ botId: r.info.id, ticketId, err: (err as Error).message }, "delivery failed"));
   }
 
   /** Writes the delivery (one per key, across processes) and sends it. */
@@ -344,7 +407,10 @@ export class BotRegistry {
     if (claimed.count === 0) return;
     const where = { tenantId_id: { tenantId: tenant.id, id: row.id } };
     try {
-      await sendLong(r.bot.api, Number(row.chatId), row.text, keyboardFor(row));
+      await sendLong(r.bot.api, Number(row.chatId), row.text, keyboardFor(row), {
+        from: row.partsSent,
+        sent: (partsSent) => scope.db.botDelivery.update({ where, data: { partsSent } }),
+      });
       await scope.db.botDelivery.update({ where, data: { status: "SENT", sentAt: new Date(), lastError: null } });
     } catch (err) {
       const attempts = row.attempts + 1;
@@ -365,7 +431,9 @@ export class BotRegistry {
    * Takes up what is unfinished: updates stored but not processed (a crash, a database
    * outage) and deliveries that failed and are due again.
    */
-  async sweep(): Promise<void> {
+  async sweep(options: { catchUp?: boolean } = {}): Promise<void> {
+    // Deliveries never written are looked for every few sweeps: it reads more than the rest.
+    const catchUp = options.catchUp ?? this.sweeps++ % CATCH_UP_EVERY === 0;
     for (const r of [...this.running.values()]) {
       try {
         const { scope } = r.desk.deps;
@@ -382,9 +450,8 @@ export class BotRegistry {
           orderBy: { createdAt: "asc" },
           take: 500,
         });
-        for (const d of due) {
-          void this.lanes.run(`ticket:${d.ticketId}`, () => this.send(r, d)).catch((err) => this.services.logger.error({ deliveryId: d.id, err: (err as Error).message }, "delivery failed"));
-        }
+        for (const d of due) this.inTicketLane(r, d.ticketId, () => this.send(r, d));
+        if (catchUp) await this.catchUp(r);
       } catch (err) {
         this.services.logger.warn({ botId: r.info.id, err: (err as Error).message }, "bot upkeep failed; trying again later");
       }

@@ -23,8 +23,21 @@ export function splitMessage(text: string, limit = TELEGRAM_LIMIT): string[] {
 
 export type SendExtra = Parameters<Api["sendMessage"]>[2];
 
-/** Sends text of any length; the extra options (a keyboard) go with the last part. */
-export async function sendLong(api: Api, chatId: number | string, text: string, extra?: SendExtra): Promise<void> {
+/**
+ * Sends text of any length; the extra options (a keyboard) go with the last part.
+ * `from` skips the parts already sent (a retry of a delivery that failed halfway), and
+ * `sent` hears of each part as it goes out, so the caller can record the progress.
+ */
+export async function sendLong(
+  api: Api,
+  chatId: number | string,
+  text: string,
+  extra?: SendExtra,
+  progress: { from?: number; sent?: (count: number) => Promise<unknown> } = {},
+): Promise<void> {
   const parts = splitMessage(text);
-  for (const [i, part] of parts.entries()) await api.sendMessage(chatId, part, i === parts.length - 1 ? extra : undefined);
+  for (let i = progress.from ?? 0; i < parts.length; i++) {
+    await api.sendMessage(chatId, parts[i]!, i === parts.length - 1 ? extra : undefined);
+    await progress.sent?.(i + 1);
+  }
 }

@@ -91,6 +91,20 @@ describe(`front desk end to end, offline answerer (${ENGINE})`, () => {
     expect(h.textsTo(h.botA, 5002, m).join("\n")).toMatch(/so I opened case #\d+ and asked a person from our team to take over/);
   });
 
+  it("counts misses in a row only: an answer in between starts the count again", async () => {
+    const user = 5016;
+    const m = h.telegram.calls.length;
+    await h.say(h.botA, user, "do you insure cars?");
+    await h.say(h.botA, user, "How do I file a claim?");
+    await h.say(h.botA, user, "what about motorbikes then?");
+    let texts = h.textsTo(h.botA, user, m).join("\n");
+    expect(texts).toMatch(/How to file a claim/);
+    expect(texts).not.toMatch(/asked a person from our team to take over/);
+    await h.say(h.botA, user, "and boats?");
+    texts = h.textsTo(h.botA, user, m).join("\n");
+    expect(texts).toMatch(/so I opened case #\d+ and asked a person from our team to take over/);
+  });
+
   it("keeps tenants apart: B's bot never answers from A's articles nor shows A's cases", async () => {
     await h.say(h.botA, 5003, "/new Please call me back about my claim");
     const m = h.telegram.calls.length;

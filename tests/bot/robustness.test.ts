@@ -168,6 +168,88 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     expect(h.telegram.calls.slice(m).filter((c) => c.method === "sendMessage")).toEqual([]);
   });
 
+  it("opens one case when Telegram refuses the answer past its retries: the update counts as handled, never redone", async () => {
+    const user = 7010;
+    // The confirmation and the apology after it, each with auto-retry's three retries.
+    h.telegram.failNext("sendMessage", 429, 0, 8, (p) => Number(p.chat_id) === user);
+    await h.say(h.botA, user, "/new Printer on fire");
+    await h.registry.sweep();
+    await h.registry.drain();
+    expect(await scope.db.ticket.count({ where: { contact: { telegramUserId: BigInt(user) } } })).toBe(1);
+    const stored = await scope.db.botUpdate.findMany({ where: { botId: h.botA.id, chatId: BigInt(user) } });
+    expect(stored.map((u) => [u.attempts, u.processedAt !== null])).toEqual([[1, true]]);
+  });
+
+  it("does not wait on a Telegram it cannot reach: the turn ends, and the outbox sends the reply once it is back", async () => {
+    const user = 7011;
+    h.telegram.failNext("sendMessage", 0, undefined, 2, (p) => Number(p.chat_id) === user);
+    await h.say(h.botA, user, "/new Network trouble");
+    const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
+    h.telegram.failNext("sendMessage", 0, undefined, 1, (p) => Number(p.chat_id) === user);
+    const token = await h.app.operator("ops7011@desk.test", { "desk-a": "AGENT" });
+    const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
+    await h.app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body: "Back online?" } }, h.app.as(token, "desk-a"));
+    await h.registry.drain();
+    let delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
+    expect(delivery).toMatchObject({ status: "FAILED", attempts: 1 });
+    await scope.db.botDelivery.update({ where: { tenantId_id: { tenantId, id: delivery.id } }, data: { nextAttemptAt: new Date() } });
+    const m = h.telegram.calls.length;
+    await h.registry.sweep();
+    await h.registry.drain();
+    delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { id: delivery.id } });
+    expect(delivery.status).toBe("SENT");
+    expect(h.textsTo(h.botA, user, m)).toEqual([`Reply from our team on case #${ticket.number}:\n\nBack online?`]);
+  });
+
+  it("goes on from the part that failed when a long reply is sent again, never repeating the parts already sent", async () => {
+    const user = 7012;
+    await h.say(h.botA, user, "/new Send me the whole policy");
+    const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
+    const body = ["a", "b", "c"].map((ch) => ch.repeat(3000)).join("\n\n");
+    // The second part is refused past auto-retry's retries.
+    h.telegram.failNext("sendMessage", 429, 0, 4, (p) => String(p.text).startsWith("b"));
+    const token = await h.app.operator("ops7012@desk.test", { "desk-a": "AGENT" });
+    const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
+    const m = h.telegram.calls.length;
+    await h.app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body } }, h.app.as(token, "desk-a"));
+    await h.registry.drain();
+    let delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
+    expect(delivery).toMatchObject({ status: "FAILED", partsSent: 1 });
+    await scope.db.botDelivery.update({ where: { tenantId_id: { tenantId, id: delivery.id } }, data: { nextAttemptAt: new Date() } });
+    await h.registry.sweep();
+    await h.registry.drain();
+    delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { id: delivery.id } });
+    expect(delivery).toMatchObject({ status: "SENT", partsSent: 3 });
+    const sent = h.textsTo(h.botA, user, m);
+    // Part one once; part two four times refused, then once more; part three once.
+    expect(sent.map((t) => t.replace(/^Reply from our team on case #\d+:\n\n/, "").charAt(0))).toEqual(["a", "b", "b", "b", "b", "b", "c"]);
+  });
+
+  it("delivers a reply and a rating prompt whose outbox rows were never written (the process stopped in between), once", async () => {
+    const user = 7013;
+    await h.say(h.botA, user, "/new Where is my refund?");
+    const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
+    // Committed while no bot heard of it: no event, no BotDelivery.
+    const repliedAt = new Date(Date.now() - 60_000);
+    const resolvedAt = new Date(Date.now() - 30_000);
+    await scope.tx(async (tx) => {
+      await tx.message.create({ data: { tenantId, ticketId: ticket.id, author: "OPERATOR", body: "Your refund is on its way.", createdAt: repliedAt } });
+      await tx.message.create({ data: { tenantId, ticketId: ticket.id, author: "OPERATOR", body: "Internal: refund approved", internal: true, createdAt: repliedAt } });
+      await tx.ticket.update({ where: { tenantId_id: { tenantId, id: ticket.id } }, data: { status: "RESOLVED", resolvedAt } });
+      await tx.ticketResolution.create({ data: { tenantId, ticketId: ticket.id, startedAt: ticket.createdAt, resolvedAt, late: false } });
+    });
+    const m = h.telegram.calls.length;
+    await h.registry.sweep({ catchUp: true });
+    await h.registry.drain();
+    expect(h.textsTo(h.botA, user, m)).toEqual([
+      `Reply from our team on case #${ticket.number}:\n\nYour refund is on its way.`,
+      `Case #${ticket.number} was marked as resolved. How satisfied are you with the help you got?`,
+    ]);
+    await h.registry.sweep({ catchUp: true });
+    await h.registry.drain();
+    expect(h.textsTo(h.botA, user, m)).toHaveLength(2);
+  });
+
   it("refuses what is not a Telegram update, and answers other paths and methods clearly", async () => {
     expect(await h.post(h.botA, { hello: "world" })).toBe(400);
     expect(await h.post(h.botA, { update_id: -1 })).toBe(400);

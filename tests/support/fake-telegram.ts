@@ -21,7 +21,7 @@ interface FakeBot {
   waiting: Set<() => void>;
 }
 
-type Failure = { method: string; status: number; retryAfter?: number; description?: string };
+type Failure = { method: string; status: number; retryAfter?: number; description?: string; match?: (params: Record<string, any>) => boolean };
 
 const LIMIT = 4096;
 
@@ -38,9 +38,13 @@ export class FakeTelegram {
     this.bots.set(token, { ...bot, webhook: null, updates: [], waiting: new Set() });
   }
 
-  /** The next `times` calls of `method` fail with this status (429 carries retry_after seconds). */
-  failNext(method: string, status: number, retryAfter?: number, times = 1): void {
-    for (let i = 0; i < times; i++) this.failures.push({ method, status, retryAfter });
+  /**
+   * The next `times` calls of `method` (those `match` accepts, if given) fail with this
+   * status (429 carries retry_after seconds). Status 0 drops the connection without an
+   * answer, as a network failure does.
+   */
+  failNext(method: string, status: number, retryAfter?: number, times = 1, match?: (params: Record<string, any>) => boolean): void {
+    for (let i = 0; i < times; i++) this.failures.push({ method, status, retryAfter, match });
   }
 
   /** The customer in this private chat blocked the bot: sends to it get 403. */
@@ -90,9 +94,10 @@ export class FakeTelegram {
     this.calls.push({ token, method, params });
     const bot = this.bots.get(token);
     if (!bot) return refuse(401, "Unauthorized");
-    const failure = this.failures.findIndex((f) => f.method === method);
+    const failure = this.failures.findIndex((f) => f.method === method && (!f.match || f.match(params)));
     if (failure >= 0) {
       const f = this.failures.splice(failure, 1)[0]!;
+      if (f.status === 0) return void req.socket.destroy();
       if (f.status === 429) return refuse(429, `Too Many Requests: retry after ${f.retryAfter ?? 1}`, { retry_after: f.retryAfter ?? 1 });
       return refuse(f.status, f.description ?? (f.status >= 500 ? "Internal Server Error" : "Bad Request"));
     }

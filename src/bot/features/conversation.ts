@@ -31,7 +31,10 @@ conversationFeature.on("message:text", async (ctx) => {
   const keyboard = reply.cited ? new InlineKeyboard().text(t.helpfulYes, "helpful:yes").text(t.helpfulNo, "helpful:no") : undefined;
   await sendLong(ctx.api, ctx.chat.id, reply.text, keyboard ? { reply_markup: keyboard } : undefined);
   await chats.remember(ctx.chat.id, chat.stateData, text, reply.text);
-  if (reply.unanswered && (await chats.unhelpful(ctx.chat.id)) >= UNHELPFUL_LIMIT) {
+  if (!reply.unanswered) {
+    // An answer breaks the run: the hand-over comes after answers that did not help in a row.
+    await chats.resetUnhelpful(ctx.chat.id);
+  } else if ((await chats.unhelpful(ctx.chat.id)) >= UNHELPFUL_LIMIT) {
     // The message is already in the thread when a case was open; otherwise it starts the new one.
     await handOver(ctx, contact, history, current ? undefined : text);
   }
