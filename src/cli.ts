@@ -45,7 +45,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return services;
   };
 
-  const program = buildProgram(io, open);
+  // With --json, errors are JSON too ({"error": {"code", "message", "field"?}} on stderr),
+  // so scripts never parse prose; the exit code is the same either way.
+  const json = argv.includes("--json");
+  const program = buildProgram(io, open, json);
+  const fail = (code: number, kind: string, message: string, field?: string): number => {
+    io.stderr(json ? JSON.stringify({ error: { code: kind, message, ...(field ? { field } : {}) } }) + "\n" : `error${field ? ` (${field})` : ""}: ${message}\n`);
+    return code;
+  };
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;
@@ -54,17 +61,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // --help and --version are not failures; commander already printed usage errors.
       return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help" ? 0 : 2;
     }
-    if (err instanceof UsageError) {
-      io.stderr(`error: ${err.message}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return fail(2, "USAGE", err.message);
     if (err instanceof DomainError || err instanceof ConfigError || err instanceof MigrationError || err instanceof DatabaseBusyError) {
-      const field = err instanceof ValidationError ? ` (${err.field})` : "";
-      io.stderr(`error${field}: ${err.message}\n`);
-      return 1;
+      return fail(1, errorCode(err), err.message, err instanceof ValidationError ? err.field : undefined);
     }
-    io.stderr(`error: ${(err as Error).message}\n`);
-    return 1;
+    return fail(1, "ERROR", (err as Error).message);
   } finally {
     const s = services as Services | null;
     if (s) {
@@ -75,13 +76,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function buildProgram(io: CliIo, open: () => Promise<Services>): Command {
+/** The error's kind in --json output: the domain's code, or what failed. */
+function errorCode(err: Error): string {
+  if (err instanceof DomainError) return err.code;
+  if (err instanceof ConfigError) return "CONFIG";
+  if (err instanceof MigrationError) return "MIGRATION";
+  return "DATABASE_BUSY";
+}
+
+function buildProgram(io: CliIo, open: () => Promise<Services>, jsonErrors: boolean): Command {
   const program = new Command("tandem")
     .description("Manage Tandem: tenants, operators, memberships, API keys, migrations and demo data.")
-    .option("--json", "print machine-readable JSON")
+    .option("--json", "print machine-readable JSON (errors too, on stderr); allowed before or after the command")
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError("(run with --help for usage)");
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // Commander's own usage errors (a missing option, an unknown command).
+      outputError: (text, write) =>
+        write(jsonErrors ? JSON.stringify({ error: { code: "USAGE", message: text.replace(/^error: /, "").trim() } }) + "\n" : text),
+    })
+    // Every command's help lists --json as well.
+    .configureHelp({ showGlobalOptions: true });
+  if (!jsonErrors) program.showHelpAfterError("(run with --help for usage)");
 
   const json = () => Boolean(program.opts().json);
   const print = (human: string, data: unknown) =>
@@ -208,7 +225,7 @@ function buildProgram(io: CliIo, open: () => Promise<Services>): Command {
     });
   apikey
     .command("revoke")
-    .description("Revoke an API key at once")
+    .description("Revoke an API key (running servers refuse it within 5 s, at once when they share REDIS_URL)")
     .requiredOption("--tenant <slug>", "tenant slug or id")
     .requiredOption("--id <id>", "key id (from `apikey list`)")
     .exitOverride()

@@ -22,6 +22,11 @@ export interface Services {
   events: EventBus;
   rateLimiter: RateLimiter;
   bots: BotDirectory;
+  /**
+   * API keys of the tenant were revoked or the tenant changed: this process and every
+   * process on the same event bus forget the API keys they cached (see API_KEY_CACHE_MS).
+   */
+  accessChanged(tenantId: string): void;
 }
 
 export function createServices(config: Config, logger: Logger, database: Database): Services {
@@ -29,16 +34,27 @@ export function createServices(config: Config, logger: Logger, database: Databas
   const directory = new Directory(database.prisma, scopes);
   const secrets = new SecretBox(config.authSecret);
   const events = createEventBus(config.redisUrl);
+  const auth = new Authenticator(database.prisma, scopes, config.authSecret, config.tokenTtl);
+  const accessChanged = (tenantId: string) => {
+    auth.forgetApiKeys();
+    events.publish("access-changed", { tenantId });
+  };
+  directory.accessChanged = accessChanged;
+  // Changes from other processes; the publishing process has forgotten its keys already.
+  void (async () => {
+    for await (const _change of events.subscribe("access-changed")) auth.forgetApiKeys();
+  })().catch((err) => logger.warn({ err: (err as Error).message }, "access-changed events stopped"));
   return {
     config,
     logger,
     database,
     scopes,
     directory,
-    auth: new Authenticator(database.prisma, scopes, config.authSecret, config.tokenTtl),
+    auth,
     secrets,
     events,
     rateLimiter: createRateLimiter(config.redisUrl),
     bots: new BotDirectory(database.prisma, scopes, directory, secrets, config.telegram.apiRoot, events),
+    accessChanged,
   };
 }

@@ -217,21 +217,29 @@ export class BotRegistry {
 
   /**
    * The chat's turn: every stored, unprocessed update of the chat, in update_id order —
-   * the order the customer sent them, whatever order the requests arrived in.
+   * the order the customer sent them, whatever order the requests arrived in, and across
+   * processes: the turn stops at the first update another worker holds (that worker goes
+   * on with the rest when it is done) or that a database outage left for the sweep.
    */
   private queueChat(r: Running, chatId: bigint | null): void {
     const key = laneKey(r, chatId);
     void this.lanes
       .run(key, async () => {
         await Promise.allSettled([...(this.storing.get(key) ?? [])]);
-        const pending = await r.desk.deps.scope.db.botUpdate.findMany({
-          where: { botId: r.info.id, chatId, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(Date.now() - STALE_CLAIM_MS) } }] },
-          orderBy: { updateId: "asc" },
-          select: { id: true, payload: true },
-        });
-        for (const u of pending) {
-          // A later message is never answered before an earlier one: the chat waits for the sweep.
-          if (u.payload && !(await this.process(r, u.id, u.payload as unknown as Update))) break;
+        // Again until none is left: updates stored meanwhile by another process are taken up too.
+        for (let round = 0; round < 20; round++) {
+          const pending = await r.desk.deps.scope.db.botUpdate.findMany({
+            // (Rows from before payloads were kept have none: nothing to process.)
+            where: { botId: r.info.id, chatId, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, payload: { not: Prisma.DbNull } },
+            orderBy: { updateId: "asc" },
+            select: { id: true, payload: true },
+            take: 50,
+          });
+          if (!pending.length) return;
+          for (const u of pending) {
+            // A later message is never answered before an earlier one.
+            if (!(await this.process(r, u.id, u.payload as unknown as Update))) return;
+          }
         }
       })
       .catch((err) => this.services.logger.error({ botId: r.info.id, err: (err as Error).message }, "update processing failed"));
@@ -439,7 +447,7 @@ export class BotRegistry {
         const { scope } = r.desk.deps;
         const stale = new Date(Date.now() - STALE_CLAIM_MS);
         const chats = await scope.db.botUpdate.findMany({
-          where: { botId: r.info.id, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, OR: [{ claimedAt: null }, { claimedAt: { lt: stale } }] },
+          where: { botId: r.info.id, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, payload: { not: Prisma.DbNull }, OR: [{ claimedAt: null }, { claimedAt: { lt: stale } }] },
           distinct: ["chatId"],
           select: { chatId: true },
           take: 500,

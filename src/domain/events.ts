@@ -26,14 +26,21 @@ export interface BotChange {
   tenantId: string;
 }
 
+/** API keys were revoked or a tenant changed: every process forgets the keys it cached. */
+export interface AccessChange {
+  tenantId: string;
+}
+
 type Topics = {
   ticket: [tenantId: string, event: TicketEvent];
   "bot-changed": [change: BotChange];
+  "access-changed": [change: AccessChange];
 };
 
 /**
  * Topic `ticket`, keyed by tenant id: a subscriber only ever receives its own tenant's
- * events. Topic `bot-changed` carries no customer data, only which bot to reload.
+ * events. Topics `bot-changed` and `access-changed` carry no customer data, only what to
+ * reload or forget.
  */
 export type EventBus = PubSub<Topics> & { close(): Promise<void> };
 

@@ -3,7 +3,7 @@
 // X-Tenant header checked against the operator's memberships.
 import { hkdfSync } from "node:crypto";
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
-import type { ApiScope, Role, Tenant } from "../generated/prisma/index.js";
+import type { ApiScope, Prisma, Role, Tenant } from "../generated/prisma/index.js";
 import { ForbiddenError, UnauthenticatedError } from "../domain/errors.js";
 import type { Actor } from "../domain/actor.js";
 import { API_KEY_PREFIX, type ApiKeyInfo } from "./directory.js";
@@ -67,10 +67,24 @@ export function actorOf(caller: Caller, requestId?: string): Actor {
 /** `lastUsedAt` is written at most this often per key, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * A valid API key is looked up in the database at most this often per process: the
+ * lookup (two statements) cost more than the rest of a small request. Revocation and
+ * tenant changes made through this process, or any process sharing REDIS_URL, clear
+ * the cache at once (`forgetApiKeys`, topic `access-changed`); a change made by a process
+ * that shares no event bus with this one reaches it within this time.
+ */
+export const API_KEY_CACHE_MS = 5_000;
+const API_KEY_CACHE_MAX = 10_000;
+
+type ApiKeyRow = Prisma.ApiKeyGetPayload<{ include: { tenant: true } }>;
+
 export class Authenticator {
   private readonly jwtKey: Uint8Array;
   /** Verifying against a real hash when the email is unknown keeps login timing uniform. */
   private readonly dummyHash: Promise<string>;
+  /** Recently found API keys by secret hash, with when they were read. */
+  private readonly apiKeys = new Map<string, { row: ApiKeyRow; readAt: number }>();
 
   constructor(
     private readonly root: RootDb,
@@ -126,8 +140,7 @@ export class Authenticator {
 
   private async resolveApiKey(secret: string, tenantHeader: string | null): Promise<Caller> {
     const hash = sha256Hex(secret);
-    // The lookup is by hash: the secret itself is never compared, so timing says nothing about it.
-    const key = await this.root.apiKey.findUnique({ where: { secretHash: hash }, include: { tenant: true } });
+    const key = await this.findApiKey(hash);
     if (!key || !equalHex(key.secretHash, hash)) throw new UnauthenticatedError("The API key is not valid.");
     if (key.revokedAt) throw new UnauthenticatedError("The API key has been revoked.");
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError("The API key has expired.");
@@ -136,6 +149,7 @@ export class Authenticator {
     }
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Best effort: a failed bookkeeping write must not fail the request.
+      key.lastUsedAt = new Date();
       await this.root.apiKey
         .update({ where: { tenantId_id: { tenantId: key.tenantId, id: key.id } }, data: { lastUsedAt: new Date() } })
         .catch(() => undefined);
@@ -146,6 +160,24 @@ export class Authenticator {
       tenant: activeTenant(key.tenant),
       permissions: permissionsOf({ scopes: key.scopes }),
     };
+  }
+
+  /** The key with its tenant, from the cache while fresh. The lookup is by hash: the secret itself is never compared. */
+  private async findApiKey(hash: string): Promise<ApiKeyRow | null> {
+    const cached = this.apiKeys.get(hash);
+    if (cached && Date.now() - cached.readAt < API_KEY_CACHE_MS) return cached.row;
+    const row = await this.root.apiKey.findUnique({ where: { secretHash: hash }, include: { tenant: true } });
+    this.apiKeys.delete(hash);
+    if (row) {
+      if (this.apiKeys.size >= API_KEY_CACHE_MAX) this.apiKeys.delete(this.apiKeys.keys().next().value!);
+      this.apiKeys.set(hash, { row, readAt: Date.now() });
+    }
+    return row;
+  }
+
+  /** Keys were revoked or tenants changed: read every key from the database again. */
+  forgetApiKeys(): void {
+    this.apiKeys.clear();
   }
 
   private async resolveOperator(token: string, tenantHeader: string | null): Promise<Caller> {

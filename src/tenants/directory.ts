@@ -44,6 +44,12 @@ export class Directory {
   ) {}
 
   /**
+   * Told after a committed change to what an API key grants (a key revoked, a tenant
+   * changed), so caches of API keys are dropped: see `Services.accessChanged`.
+   */
+  accessChanged: (tenantId: string) => void = () => undefined;
+
+  /**
    * Runs `fn` with a Directory bound to one root transaction: everything it writes
    * (tenants, operators, memberships, keys, audit events, and the tenant rows written
    * with `asTenant`) commits together or not at all. The demo seed uses it.
@@ -53,13 +59,21 @@ export class Directory {
     options: { timeoutMs?: number } = {},
   ): Promise<T> {
     if (this.inTransaction) throw new Error("Directory.transaction cannot be nested.");
-    return (this.root as RootDb).$transaction(
-      (tx) => {
-        const bound = new Directory(tx, this.scopes, true);
-        return fn(bound, { root: tx, asTenant: (tenantId, work) => this.scopes.within(tx, tenantId, work) });
-      },
-      { timeout: options.timeoutMs ?? 30_000, maxWait: 10_000 },
-    );
+    const changed = new Set<string>();
+    return (this.root as RootDb)
+      .$transaction(
+        (tx) => {
+          const bound = new Directory(tx, this.scopes, true);
+          // Told once the transaction has committed, not before.
+          bound.accessChanged = (tenantId) => void changed.add(tenantId);
+          return fn(bound, { root: tx, asTenant: (tenantId, work) => this.scopes.within(tx, tenantId, work) });
+        },
+        { timeout: options.timeoutMs ?? 30_000, maxWait: 10_000 },
+      )
+      .then((result) => {
+        for (const tenantId of changed) this.accessChanged(tenantId);
+        return result;
+      });
   }
 
   /** One root transaction for a change and its audit event (or the current one, when already in a transaction). */
@@ -116,7 +130,7 @@ export class Directory {
         throw new ValidationError(`settings.slaPolicy.${priority}`, `The ${priority} first response (${target.firstResponseMinutes} min) cannot be due after the resolution (${target.resolutionMinutes} min).`);
       }
     }
-    return this.atomically(async (db) => {
+    const updated = await this.atomically(async (db) => {
       const after = await db.tenant.update({ where: { id: tenant.id }, data: { name, settings: parsed.data } });
       await this.scopes.within(db, tenant.id, (tx) =>
         recordAudit(tx, tenant.id, actor, {
@@ -129,6 +143,8 @@ export class Directory {
       );
       return after;
     });
+    this.accessChanged(tenant.id);
+    return updated;
   }
 
   async hasTenants(): Promise<boolean> {
@@ -271,7 +287,7 @@ export class Directory {
   async revokeApiKey(tenantRef: string, keyId: string, actor: Actor): Promise<ApiKeyInfo> {
     const tenant = await this.getTenant(tenantRef);
     const where = { tenantId_id: { tenantId: tenant.id, id: keyId } };
-    return this.atomically(async (db) => {
+    const revoked = await this.atomically(async (db) => {
       const before = await db.apiKey.findUnique({ where });
       if (!before) throw new NotFoundError("API key", keyId);
       if (before.revokedAt) return publicKey(before);
@@ -281,6 +297,8 @@ export class Directory {
       if (changed.count === 1) await this.audit(db, tenant.id, actor, "api_key.revoked", keyId, publicKey(before), publicKey(after));
       return publicKey(after);
     });
+    this.accessChanged(tenant.id);
+    return revoked;
   }
 
   /** Appends the audit event inside `db`'s transaction, as the app role with the tenant set (the audit table is tenant-owned). */

@@ -46,8 +46,29 @@ export interface TenantSettingsPatch {
   bot?: Partial<TenantSettings["bot"]>;
 }
 
-/** Stored settings may predate a field: parsing fills defaults, never throws on old data. */
+const READ_CACHE_MAX = 5_000;
+/** Parsed settings by their stored JSON: every request reads its tenant's settings. */
+const readCache = new Map<string, TenantSettings>();
+
+/**
+ * Stored settings may predate a field: parsing fills defaults, never throws on old data.
+ * The result is shared between callers and frozen: change a copy.
+ */
 export function readSettings(stored: unknown): TenantSettings {
+  const key = JSON.stringify(stored ?? {});
+  const cached = readCache.get(key);
+  if (cached) return cached;
   const parsed = TenantSettingsSchema.safeParse(stored ?? {});
-  return parsed.success ? parsed.data : TenantSettingsSchema.parse({});
+  const settings = deepFreeze(parsed.success ? parsed.data : TenantSettingsSchema.parse({}));
+  if (readCache.size >= READ_CACHE_MAX) readCache.delete(readCache.keys().next().value!);
+  readCache.set(key, settings);
+  return settings;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

@@ -100,6 +100,15 @@ describe(`tandem CLI (${ENGINE})`, () => {
     const pastExpiry = await cli(["apikey", "create", "--tenant", "acme", "--scopes", "front:read", "--expires", "2001-01-01"]);
     expect(pastExpiry.code).toBe(1);
     expect(pastExpiry.stderr).toMatch(/future/);
+    // With --json (before or after the command), errors are JSON a script can read.
+    const jsonBad = await cli(["tenant", "create", "--slug", "Not A Slug", "--name", "x", "--json"]);
+    expect(jsonBad.code).toBe(1);
+    expect(JSON.parse(jsonBad.stderr)).toEqual({ error: { code: "VALIDATION", field: "slug", message: expect.stringMatching(/slug/) } });
+    const jsonMissing = await cli(["--json", "tenant", "create", "--slug", "x"]);
+    expect(jsonMissing.code).toBe(2);
+    expect(JSON.parse(jsonMissing.stderr)).toEqual({ error: { code: "USAGE", message: "required option '--name <name>' not specified" } });
+    const jsonNotFound = await cli(["apikey", "list", "--tenant", "nope", "--json"]);
+    expect(JSON.parse(jsonNotFound.stderr).error.code).toBe("NOT_FOUND");
   });
 
   it("migrates idempotently and seeds the demo once", async () => {
@@ -120,6 +129,7 @@ describe(`tandem CLI (${ENGINE})`, () => {
       const res = await cli(args);
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(/Usage: tandem/);
+      expect(res.stdout).toMatch(/--json/);
     }
     const bin = path.resolve("bin/tandem.js");
     const ok = await exec(bin, ["--json", "tenant", "list"], { env: { ...process.env, ...env } });
