@@ -244,6 +244,20 @@ export class Directory {
     return rows.map((m) => ({ role: m.role, ...m.operator }));
   }
 
+  /**
+   * Members by (tenant, operator) pairs across tenants, in two statements whatever the
+   * number of tenants: the operator queue shows assignees of ten tenants at once.
+   */
+  async membersIn(pairs: readonly { tenantId: string; operatorId: string }[]) {
+    if (!pairs.length) return [];
+    const rows = await this.root.membership.findMany({
+      where: { tenantId: { in: [...new Set(pairs.map((p) => p.tenantId))] }, operatorId: { in: [...new Set(pairs.map((p) => p.operatorId))] } },
+      include: { operator: { select: { id: true, email: true, name: true, disabledAt: true } } },
+    });
+    const wanted = new Set(pairs.map((p) => `${p.tenantId}:${p.operatorId}`));
+    return rows.filter((m) => wanted.has(`${m.tenantId}:${m.operatorId}`)).map((m) => ({ tenantId: m.tenantId, role: m.role, ...m.operator }));
+  }
+
   // ------------------------------------------------------------ API keys
 
   async createApiKey(
