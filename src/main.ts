@@ -29,9 +29,20 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: the operator does not want to wait.
+      logger.warn({ signal }, "stopping now, without waiting for work in flight");
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
+    logger.info({ signal }, "shutting down: no new connections, finishing requests and bot updates in flight");
+    // Nothing may keep the process from exiting: after the grace period for requests and
+    // as long again for bot turns and closing, it exits anyway.
+    const deadline = setTimeout(() => {
+      logger.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, 2 * SHUTDOWN_GRACE_MS);
+    deadline.unref();
     // Force-close what is still open after the grace period (e.g. long-lived SSE subscriptions).
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await new Promise<void>((resolve) => {
@@ -39,12 +50,23 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     clearTimeout(force);
-    await registry.stop();
-    await services.events.close();
-    await services.rateLimiter.close();
-    await database.close();
+    let clean = true;
+    // Each step runs even when one before it failed: the database is always closed.
+    for (const [name, step] of [
+      ["bots", () => registry.stop()],
+      ["events", () => services.events.close()],
+      ["rate limiter", () => services.rateLimiter.close()],
+      ["database", () => database.close()],
+    ] as const) {
+      try {
+        await step();
+      } catch (err) {
+        clean = false;
+        logger.error({ err: (err as Error).message }, `closing the ${name} failed`);
+      }
+    }
     logger.info("stopped");
-    process.exit(0);
+    process.exit(clean ? 0 : 1);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -1,10 +1,10 @@
 // HTTP entry point: GraphQL at /graphql, liveness at /healthz, readiness at /readyz.
 import { createServer, type Server } from "node:http";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult } from "graphql";
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from "graphql-yoga";
 import { internalError, isDatabaseUnavailable, serviceUnavailable, useErrorMasking } from "./api/errors.js";
-import { useBodyLimit, useCsrfPrevention, useRateLimit } from "./api/http-guards.js";
+import { useBodyLimit, useCsrfPrevention, useKnownPaths, useRateLimit } from "./api/http-guards.js";
 import { useProcessMetrics } from "./api/metrics.js";
 import { useTelegramWebhook } from "./api/telegram-webhook.js";
 import type { BotRegistry } from "./bot/registry.js";
@@ -34,6 +34,31 @@ export const QUERY_LIMITS = {
   maxCost: 100_000,
 };
 
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * Without introspection the schema is not for reading: "Did you mean …?" hints in any
+ * error (unknown fields, enum values in the query or in variables, input fields) would
+ * map it anyway. graphql-armor removes them from validation errors only.
+ */
+function useNoSuggestions(): Plugin {
+  const clean = (result: ExecutionResult): ExecutionResult =>
+    result.errors?.some((e) => e.message.includes("Did you mean"))
+      ? {
+          ...result,
+          errors: result.errors.map(
+            (e) => new GraphQLError(e.message.replace(SUGGESTION, ""), { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: e.extensions }),
+          ),
+        }
+      : result;
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result)) setResult(result.map(clean));
+      else if (result && typeof result === "object" && "errors" in result) setResult(clean(result as ExecutionResult));
+    },
+  };
+}
+
 function useIntrospectionDisabled(): Plugin {
   return {
     onValidate({ addValidationRule }) {
@@ -47,6 +72,7 @@ export function createApi(services: Services, registry?: BotRegistry) {
   const plugins: Plugin<any>[] = [
     useRequestId(logger),
     useProcessMetrics(services.database.stats),
+    useKnownPaths(["/graphql", "/healthz", "/readyz"]),
     useBodyLimit(config.maxBodyBytes),
     useCsrfPrevention(),
     useRateLimit({
@@ -79,7 +105,7 @@ export function createApi(services: Services, registry?: BotRegistry) {
     }),
   ];
   if (registry) plugins.unshift(useTelegramWebhook(registry));
-  if (!config.introspection) plugins.push(useIntrospectionDisabled());
+  if (!config.introspection) plugins.push(useIntrospectionDisabled(), useNoSuggestions());
   if (config.persistedOperationsFile) plugins.push(usePersistedOperations(loadManifest(config.persistedOperationsFile)));
 
   return createYoga<Record<string, never>, ApiContext>({

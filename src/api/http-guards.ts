@@ -14,26 +14,56 @@ function errorResponse(status: number, code: string, message: string, request: R
 
 const isGraphqlPath = (url: URL) => url.pathname === "/graphql";
 
-/** Refuses bodies over `maxBytes`: by Content-Length at once, or while streaming when no length was sent. */
+/**
+ * Only the paths Tandem serves get an answer; anything else is 404 before any other
+ * plugin runs. Yoga would otherwise run GraphQL at look-alike paths (`/graphql/`,
+ * `/x/graphql`) that the guards below, which match `/graphql` exactly, do not cover.
+ * (Telegram webhooks and /metrics answer in their own plugins, placed before this one.)
+ */
+export function useKnownPaths(paths: readonly string[]): Plugin {
+  return {
+    onRequest({ request, url, endResponse }) {
+      if (!paths.includes(url.pathname)) {
+        endResponse(errorResponse(404, "NOT_FOUND", `Nothing is served at ${url.pathname.slice(0, 100)}: GraphQL is at /graphql.`, request));
+      }
+    },
+  };
+}
+
+/**
+ * The body of `request`, read up to `maxBytes`: null as soon as it is longer (the rest
+ * is not read). For bodies sent without a Content-Length (chunked).
+ */
+export async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array | null> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Refuses bodies over `maxBytes` with 413: by Content-Length at once, or by reading at most that much when no length was sent. */
 export function useBodyLimit(maxBytes: number): Plugin {
   return {
-    onRequest({ request, url, endResponse, setRequest }) {
+    async onRequest({ request, url, endResponse, setRequest }) {
       if (!isGraphqlPath(url) || request.method !== "POST" || !request.body) return;
-      const tooLarge = `The request body is larger than ${maxBytes} bytes.`;
+      const tooLarge = () => endResponse(errorResponse(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${maxBytes} bytes.`, request));
       const length = Number(request.headers.get("content-length") ?? NaN);
-      if (length > maxBytes) return endResponse(errorResponse(413, "PAYLOAD_TOO_LARGE", tooLarge, request));
+      if (length > maxBytes) return tooLarge();
       if (Number.isFinite(length)) return;
-      let seen = 0;
-      const limited = request.body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            seen += chunk.byteLength;
-            if (seen > maxBytes) controller.error(new Error(tooLarge));
-            else controller.enqueue(chunk);
-          },
-        }),
-      );
-      setRequest(new Request(request.url, { method: "POST", headers: request.headers, body: limited, duplex: "half" } as RequestInit));
+      const body = await readCapped(request, maxBytes);
+      if (!body) return tooLarge();
+      setRequest(new Request(request.url, { method: "POST", headers: request.headers, body: body as unknown as BodyInit }));
     },
   };
 }
@@ -55,6 +85,15 @@ export function useCsrfPrevention(): Plugin {
       }
     },
   };
+}
+
+/**
+ * The credential an Authorization header carries, however it is spelled (`bearer`,
+ * extra spaces), so respelling the header does not buy a new budget. (An operator who
+ * logs in again gets a new token and so a new budget; logins themselves are throttled.)
+ */
+function credentialOf(header: string | null): string | null {
+  return /^\s*bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1] ?? (header?.trim() || null);
 }
 
 export interface RateLimitOptions {
@@ -86,10 +125,10 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
     async onRequest({ request, url, serverContext, endResponse }) {
       if (!isGraphqlPath(url)) return;
       const ip = clientIp(request, serverContext, options.trustProxy);
-      const auth = request.headers.get("authorization");
+      const credential = credentialOf(request.headers.get("authorization"));
       const checks = [options.limiter.hit(`ip:${ip}`, options.perIp, options.windowMs)];
-      if (auth) {
-        const key = createHash("sha256").update(auth).digest("hex").slice(0, 32);
+      if (credential) {
+        const key = createHash("sha256").update(credential).digest("hex").slice(0, 32);
         checks.push(options.limiter.hit(`cred:${key}`, options.perCredential, options.windowMs));
       }
       let outcomes: RateLimitResult[];

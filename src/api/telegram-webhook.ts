@@ -2,6 +2,7 @@
 // the registry records the update and queues it; the reply is sent after the ack.
 import type { Plugin } from "graphql-yoga";
 import type { BotRegistry } from "../bot/registry.js";
+import { readCapped } from "./http-guards.js";
 
 const PATH = /^\/telegram\/([A-Za-z0-9_-]{1,64})$/;
 const MAX_UPDATE_BYTES = 1_048_576;
@@ -15,9 +16,12 @@ export function useTelegramWebhook(registry: BotRegistry): Plugin {
         endResponse(new Response(JSON.stringify({ ok: status === 200, message }), { status, headers: { "content-type": "application/json" } }));
       if (request.method !== "POST") return respond(405, "POST only");
       if (Number(request.headers.get("content-length") ?? 0) > MAX_UPDATE_BYTES) return respond(413, "update too large");
+      // Read at most the limit, with or without a Content-Length.
+      const raw = await readCapped(request, MAX_UPDATE_BYTES);
+      if (!raw) return respond(413, "update too large");
       let body: unknown;
       try {
-        body = await request.json();
+        body = JSON.parse(Buffer.from(raw).toString("utf8"));
       } catch {
         return respond(400, "the body is not JSON");
       }

@@ -107,34 +107,30 @@ builder.mutationField("login", (t) =>
 );
 
 /**
- * Failed logins are counted per account and per IP (the IP gets five accounts' worth):
- * past the limit the account is refused until the window passes, even with the right
- * password, so guessing is slow whichever way it is spread.
+ * Login attempts are counted per account and per IP (the IP gets five accounts' worth);
+ * a successful login clears its account's count. Past the limit the account or IP is
+ * refused until the window passes, even with the right password, so guessing is slow
+ * whichever way it is spread, in parallel too.
  */
 async function throttledLogin(services: Services, ip: string, email: string, password: string) {
   const { rateLimiter, config } = services;
   const { loginAttempts, loginWindowMs } = config.rateLimit;
   const accountKey = `login:acct:${email.trim().toLowerCase()}`;
   const ipKey = `login:ip:${ip}`;
+  // Counted before the password is checked, so parallel guesses cannot all pass the check
+  // while the slow hash runs; a successful login clears the account's count (not the IP's).
   const [account, address] = await Promise.all([
-    rateLimiter.peek(accountKey, loginAttempts, loginWindowMs),
-    rateLimiter.peek(ipKey, loginAttempts * 5, loginWindowMs),
+    rateLimiter.hit(accountKey, loginAttempts, loginWindowMs),
+    rateLimiter.hit(ipKey, loginAttempts * 5, loginWindowMs),
   ]);
-  const blocked = [account, address].find((r) => r.remaining === 0);
+  const blocked = [account, address].find((r) => !r.allowed);
   if (blocked) {
     const minutes = Math.max(1, Math.ceil(blocked.resetMs / 60_000));
     throw new RateLimitedError(`Too many failed logins; try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, Math.ceil(blocked.resetMs / 1000));
   }
-  try {
-    const session = await services.auth.login(email, password);
-    await rateLimiter.reset(accountKey);
-    return session;
-  } catch (err) {
-    if (err instanceof UnauthenticatedError) {
-      await Promise.all([rateLimiter.hit(accountKey, loginAttempts, loginWindowMs), rateLimiter.hit(ipKey, loginAttempts * 5, loginWindowMs)]);
-    }
-    throw err;
-  }
+  const session = await services.auth.login(email, password);
+  await rateLimiter.reset(accountKey);
+  return session;
 }
 
 const CreateOperatorInput = builder.inputType("CreateOperatorInput", {

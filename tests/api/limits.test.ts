@@ -75,6 +75,38 @@ describe(`query limits (${ENGINE})`, () => {
     expect(res.json.errors[0].message).toMatch(/larger than 1048576 bytes/);
   });
 
+  it("refuses a chunked body over the size limit with 413 too, reading no more than the limit", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Far more than the limit if it were all read.
+        if (sent >= 64 * 1024 * 1024) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await app.api.fetch("http://tandem.test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...app.as(key) },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as any).errors[0].message).toMatch(/larger than 1048576 bytes/);
+    expect(sent).toBeLessThan(2 * 1048576);
+  });
+
+  it("serves GraphQL at /graphql only: look-alike paths get 404 and run nothing", async () => {
+    const body = JSON.stringify({ query: "{ me { permissions } }" });
+    for (const url of ["http://tandem.test/graphql/", "http://tandem.test/x/graphql", "http://tandem.test/?a=/graphql", "http://tandem.test/GRAPHQL"]) {
+      const res = await app.api.fetch(url, { method: "POST", headers: { "content-type": "application/json", ...app.as(key) }, body });
+      expect([url, res.status]).toEqual([url, 404]);
+      expect(((await res.json()) as any).errors[0].message).toMatch(/GraphQL is at \/graphql/);
+    }
+    expect((await app.api.fetch("http://tandem.test/healthz")).status).toBe(200);
+  });
+
   it("refuses a cross-site-style POST (simple content type) before running anything", async () => {
     const res = await app.api.fetch("http://tandem.test/graphql", {
       method: "POST",
@@ -136,6 +168,10 @@ describe(`rate limits (${ENGINE})`, () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(refused.json.errors[0]).toMatchObject({ extensions: { code: "RATE_LIMITED" } });
     expect(refused.json.errors[0].message).toMatch(/Too many requests/);
+    // Spelling the same key differently buys no new budget.
+    for (const spelling of [`bearer ${key}`, `Bearer   ${key}  `, `BEARER ${key}`]) {
+      expect((await post(app, body, { authorization: spelling })).status).toBe(429);
+    }
     // Another key has its own budget (the IP's is larger).
     expect((await post(app, body, app.as(other))).status).toBe(200);
   });
@@ -144,8 +180,8 @@ describe(`rate limits (${ENGINE})`, () => {
     const body = JSON.stringify({ query: "{ __typename }" });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await post(app, body)).status);
-    // 5 requests were already made from this address in the previous test; the IP limit is 8.
-    expect(statuses).toEqual([200, 200, 200, 429]);
+    // 8 requests were already made from this address in the previous test; the IP limit is 8.
+    expect(statuses).toEqual([429, 429, 429, 429]);
   });
 });
 
@@ -170,5 +206,30 @@ describe(`login throttling (${ENGINE})`, () => {
     expect(blocked.data.login.__typename).toBe("RateLimitedError");
     expect(blocked.data.login.message).toMatch(/Too many failed logins; try again in 15 minutes/);
     expect(blocked.data.login.retryAfterSeconds).toBeGreaterThan(800);
+  });
+
+  it("clears an account's count when its owner logs in", async () => {
+    await app.operator("forgetful@bpo.test", { "th-a": "AGENT" });
+    const as = (password: string) =>
+      app.gql(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: { email: "forgetful@bpo.test", password } }).then((r) => r.data.login.__typename);
+    expect(await as("wrong password")).toBe("UnauthenticatedError");
+    expect(await as("wrong password")).toBe("UnauthenticatedError");
+    expect(await as(TEST_PASSWORD)).toBe("LoginSuccess");
+    expect(await as("wrong password")).toBe("UnauthenticatedError");
+    expect(await as("wrong password")).toBe("UnauthenticatedError");
+    expect(await as(TEST_PASSWORD)).toBe("LoginSuccess");
+  });
+
+  it("counts guesses sent in parallel: no more than the limit reach the password check", async () => {
+    // (The IP's budget, five accounts' worth, has 5 attempts left after the tests above.)
+    await app.operator("parallel@bpo.test", { "th-a": "AGENT" });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        app.gql(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: { email: "parallel@bpo.test", password: "wrong password" } }),
+      ),
+    );
+    const kinds = results.map((r) => r.data.login.__typename);
+    expect(kinds.filter((k) => k === "UnauthenticatedError")).toHaveLength(3);
+    expect(kinds.filter((k) => k === "RateLimitedError")).toHaveLength(9);
   });
 });

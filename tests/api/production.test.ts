@@ -40,6 +40,19 @@ describe(`in production (${ENGINE})`, () => {
     expect(res.errors?.[0]?.message).toBeTruthy();
     expect(res.errors?.[0]?.message).not.toMatch(/Did you mean/);
   });
+
+  it("does not suggest enum values or input fields either, in the query or in variables", async () => {
+    const inQuery = await app.gql("{ tickets(first: 1, orderBy: { field: CREATED, direction: DESC }) { totalCount } }", {}, app.as(key));
+    const inVariables = await app.gql(
+      "query($o: TicketOrder) { tickets(first: 1, orderBy: $o) { totalCount } }",
+      { o: { field: "CREATED", direction: "DESC", directon: "ASC" } },
+      app.as(key),
+    );
+    for (const res of [inQuery, inVariables]) {
+      expect(res.errors?.[0]?.message).toMatch(/CREATED/);
+      expect(JSON.stringify(res.errors)).not.toMatch(/Did you mean/);
+    }
+  });
 });
 
 describe(`in development (${ENGINE})`, () => {
