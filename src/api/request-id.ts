@@ -42,10 +42,15 @@ export function useRequestId(logger: Logger): Plugin {
   };
 }
 
-/** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+/**
+ * The client's address: the socket's, or behind a trusted proxy the address that proxy
+ * saw — the last X-Forwarded-For entry, the one the proxy appended. The entries before
+ * it are whatever the client sent, so a client cannot pick its own address (and rate
+ * limit budget) by sending the header itself.
+ */
 export function clientIp(request: Request, serverContext: unknown, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   const socket = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket;

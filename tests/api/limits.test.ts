@@ -1,5 +1,6 @@
 // What a hostile or careless client meets: query limits, body size, CSRF, rate limits, login throttling.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { clientIp } from "../../src/api/request-id.js";
 import { QUERY_LIMITS } from "../../src/server.js";
 import { createTestApp, ENGINE, TEST_PASSWORD, type TestApp } from "../support/app.js";
 
@@ -231,5 +232,20 @@ describe(`login throttling (${ENGINE})`, () => {
     const kinds = results.map((r) => r.data.login.__typename);
     expect(kinds.filter((k) => k === "UnauthenticatedError")).toHaveLength(3);
     expect(kinds.filter((k) => k === "RateLimitedError")).toHaveLength(9);
+  });
+});
+
+describe("client address behind a proxy", () => {
+  const socket = { req: { socket: { remoteAddress: "10.0.0.2" } } };
+  const request = (xff?: string) => new Request("http://tandem.test/graphql", { headers: xff ? { "x-forwarded-for": xff } : {} });
+
+  it("takes the entry the trusted proxy appended, not one the client wrote", () => {
+    expect(clientIp(request("6.6.6.6, 203.0.113.7"), socket, true)).toBe("203.0.113.7");
+    expect(clientIp(request("203.0.113.7"), socket, true)).toBe("203.0.113.7");
+    expect(clientIp(request(), socket, true)).toBe("10.0.0.2");
+  });
+
+  it("ignores X-Forwarded-For without a trusted proxy", () => {
+    expect(clientIp(request("6.6.6.6"), socket, false)).toBe("10.0.0.2");
   });
 });
