@@ -40,6 +40,8 @@ const SWEEP_INTERVAL_MS = 15_000;
 const CATCH_UP_EVERY = 4;
 const CATCH_UP_WINDOW_MS = 24 * 60 * 60_000;
 const CATCH_UP_GRACE_MS = 10_000;
+/** How long a processed update's row stays to recognise a redelivery (Telegram retries for at most 24 h). */
+const PROCESSED_UPDATE_KEEP_MS = 48 * 60 * 60_000;
 
 interface Running {
   info: ConnectedBot;
@@ -459,7 +461,12 @@ export class BotRegistry {
           take: 500,
         });
         for (const d of due) this.inTicketLane(r, d.ticketId, () => this.send(r, d));
-        if (catchUp) await this.catchUp(r);
+        if (catchUp) {
+          await this.catchUp(r);
+          // Processed updates are kept only as long as Telegram may deliver them again
+          // (it gives up after 24 hours): the table does not grow with every message.
+          await scope.db.botUpdate.deleteMany({ where: { botId: r.info.id, processedAt: { lt: new Date(Date.now() - PROCESSED_UPDATE_KEEP_MS) } } });
+        }
       } catch (err) {
         this.services.logger.warn({ botId: r.info.id, err: (err as Error).message }, "bot upkeep failed; trying again later");
       }

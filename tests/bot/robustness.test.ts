@@ -86,9 +86,17 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     await h.tap(h.botA, 7004, "rate:CSAT:nonsense:9");
     await h.tap(h.botA, 7004, "some-old-button");
     await h.tap(h.botA, 7004, `rate:CSAT:${victim.id}:9`);
+    // The customer's own case, but NPS is not asked in this tenant: a made-up button.
+    await h.tap(h.botA, 7004, `rate:NPS:${victim.id}:10`);
     const answers = h.telegram.calls.slice(m).filter((c) => c.method === "answerCallbackQuery");
-    expect(answers).toHaveLength(4);
-    expect(answers.map((a) => a.params.text ?? null)).toEqual(["This rating is no longer available.", "This rating is no longer available.", null, "This rating is no longer available."]);
+    expect(answers).toHaveLength(5);
+    expect(answers.map((a) => a.params.text ?? null)).toEqual([
+      "This rating is no longer available.",
+      "This rating is no longer available.",
+      null,
+      "This rating is no longer available.",
+      "This rating is no longer available.",
+    ]);
     expect(await scope.db.feedback.count({ where: { ticketId: victim.id } })).toBe(0);
   });
 
@@ -248,6 +256,21 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     await h.registry.sweep({ catchUp: true });
     await h.registry.drain();
     expect(h.textsTo(h.botA, user, m)).toHaveLength(2);
+  });
+
+  it("forgets processed updates after two days, keeping newer ones and those not processed", async () => {
+    const old = new Date(Date.now() - 3 * 24 * 60 * 60_000);
+    const rows = await Promise.all(
+      [
+        { updateId: 990_001n, processedAt: old },
+        { updateId: 990_002n, processedAt: new Date() },
+        { updateId: 990_003n, processedAt: null, attempts: 5, payload: { update_id: 990_003 } },
+      ].map((data) => scope.db.botUpdate.create({ data: { tenantId, botId: h.botA.id, chatId: 7014n, ...data } })),
+    );
+    await h.registry.sweep({ catchUp: true });
+    await h.registry.drain();
+    const left = await scope.db.botUpdate.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { updateId: "asc" } });
+    expect(left.map((u) => u.updateId)).toEqual([990_002n, 990_003n]);
   });
 
   it("refuses what is not a Telegram update, and answers other paths and methods clearly", async () => {

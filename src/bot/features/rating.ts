@@ -17,6 +17,9 @@ export const RATE_DATA = /^rate:(CSAT|NPS|CES):([A-Za-z0-9_-]{1,40}):(\d{1,2})$/
 ratingFeature.callbackQuery(RATE_DATA, async (ctx) => {
   const { deps, t } = ctx.desk;
   const [, kind, ticketId, score] = ctx.match;
+  // NPS and CES are asked only where the tenant enables them: other buttons are forged.
+  const asked = kind === "CSAT" || (kind === "NPS" && deps.tenant.settings.bot.askNps) || (kind === "CES" && deps.tenant.settings.bot.askCes);
+  if (!asked) return ctx.answerCallbackQuery({ text: t.ratingGone });
   const contact = await existingContact(deps, BigInt(ctx.from.id));
   // Only the case's own customer rates it, and only once it was resolved (a forged button finds nothing).
   const ticket = contact ? await deps.scope.db.ticket.findFirst({ where: { id: ticketId, contactId: contact.id, resolvedAt: { not: null } } }) : null;
