@@ -23,8 +23,9 @@ export interface Services {
   rateLimiter: RateLimiter;
   bots: BotDirectory;
   /**
-   * API keys of the tenant were revoked or the tenant changed: this process and every
-   * process on the same event bus forget the API keys they cached (see API_KEY_CACHE_MS).
+   * An API key of the tenant was revoked, a membership in it changed, or the tenant
+   * changed: this process and every process on the same event bus forget the API keys
+   * and operators they cached (see CREDENTIAL_CACHE_MS).
    */
   accessChanged(tenantId: string): void;
 }
@@ -36,13 +37,13 @@ export function createServices(config: Config, logger: Logger, database: Databas
   const events = createEventBus(config.redisUrl);
   const auth = new Authenticator(database.prisma, scopes, config.authSecret, config.tokenTtl);
   const accessChanged = (tenantId: string) => {
-    auth.forgetApiKeys();
+    auth.forgetCached();
     events.publish("access-changed", { tenantId });
   };
   directory.accessChanged = accessChanged;
   // Changes from other processes; the publishing process has forgotten its keys already.
   void (async () => {
-    for await (const _change of events.subscribe("access-changed")) auth.forgetApiKeys();
+    for await (const _change of events.subscribe("access-changed")) auth.forgetCached();
   })().catch((err) => logger.warn({ err: (err as Error).message }, "access-changed events stopped"));
   return {
     config,

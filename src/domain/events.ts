@@ -26,7 +26,7 @@ export interface BotChange {
   tenantId: string;
 }
 
-/** API keys were revoked or a tenant changed: every process forgets the keys it cached. */
+/** API keys were revoked, memberships or a tenant changed: every process forgets the credentials it cached. */
 export interface AccessChange {
   tenantId: string;
 }

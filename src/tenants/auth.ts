@@ -68,23 +68,48 @@ export function actorOf(caller: Caller, requestId?: string): Actor {
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * A valid API key is looked up in the database at most this often per process: the
- * lookup (two statements) cost more than the rest of a small request. Revocation and
- * tenant changes made through this process, or any process sharing REDIS_URL, clear
- * the cache at once (`forgetApiKeys`, topic `access-changed`); a change made by a process
- * that shares no event bus with this one reaches it within this time.
+ * A valid API key, or an operator with their memberships, is looked up in the database
+ * at most this often per process: the lookup (two or three statements) cost more than
+ * the rest of a small request. Revocations, membership and tenant changes made through
+ * this process, or any process sharing REDIS_URL, clear the cache at once
+ * (`forgetCached`, topic `access-changed`); a change made by a process that shares no
+ * event bus with this one reaches it within this time.
  */
-export const API_KEY_CACHE_MS = 5_000;
-const API_KEY_CACHE_MAX = 10_000;
+export const CREDENTIAL_CACHE_MS = 5_000;
+const CREDENTIAL_CACHE_MAX = 10_000;
 
 type ApiKeyRow = Prisma.ApiKeyGetPayload<{ include: { tenant: true } }>;
+type OperatorRow = Prisma.OperatorGetPayload<{ include: { memberships: { include: { tenant: true } } } }>;
+
+/** A small cache of rows by key, each kept for CREDENTIAL_CACHE_MS. */
+class FreshRows<T> {
+  private readonly rows = new Map<string, { row: T; readAt: number }>();
+
+  async get(key: string, read: () => Promise<T | null>): Promise<T | null> {
+    const cached = this.rows.get(key);
+    if (cached && Date.now() - cached.readAt < CREDENTIAL_CACHE_MS) return cached.row;
+    this.rows.delete(key);
+    const row = await read();
+    // Only rows that exist: a flood of made-up credentials fills nothing.
+    if (row) {
+      if (this.rows.size >= CREDENTIAL_CACHE_MAX) this.rows.delete(this.rows.keys().next().value!);
+      this.rows.set(key, { row, readAt: Date.now() });
+    }
+    return row;
+  }
+
+  clear(): void {
+    this.rows.clear();
+  }
+}
 
 export class Authenticator {
   private readonly jwtKey: Uint8Array;
   /** Verifying against a real hash when the email is unknown keeps login timing uniform. */
   private readonly dummyHash: Promise<string>;
-  /** Recently found API keys by secret hash, with when they were read. */
-  private readonly apiKeys = new Map<string, { row: ApiKeyRow; readAt: number }>();
+  /** Recently found API keys by secret hash, and operators by id. */
+  private readonly apiKeys = new FreshRows<ApiKeyRow>();
+  private readonly operators = new FreshRows<OperatorRow>();
 
   constructor(
     private readonly root: RootDb,
@@ -163,21 +188,14 @@ export class Authenticator {
   }
 
   /** The key with its tenant, from the cache while fresh. The lookup is by hash: the secret itself is never compared. */
-  private async findApiKey(hash: string): Promise<ApiKeyRow | null> {
-    const cached = this.apiKeys.get(hash);
-    if (cached && Date.now() - cached.readAt < API_KEY_CACHE_MS) return cached.row;
-    const row = await this.root.apiKey.findUnique({ where: { secretHash: hash }, include: { tenant: true } });
-    this.apiKeys.delete(hash);
-    if (row) {
-      if (this.apiKeys.size >= API_KEY_CACHE_MAX) this.apiKeys.delete(this.apiKeys.keys().next().value!);
-      this.apiKeys.set(hash, { row, readAt: Date.now() });
-    }
-    return row;
+  private findApiKey(hash: string): Promise<ApiKeyRow | null> {
+    return this.apiKeys.get(hash, () => this.root.apiKey.findUnique({ where: { secretHash: hash }, include: { tenant: true } }));
   }
 
-  /** Keys were revoked or tenants changed: read every key from the database again. */
-  forgetApiKeys(): void {
+  /** Keys were revoked, memberships or tenants changed: read credentials from the database again. */
+  forgetCached(): void {
     this.apiKeys.clear();
+    this.operators.clear();
   }
 
   private async resolveOperator(token: string, tenantHeader: string | null): Promise<Caller> {
@@ -189,10 +207,9 @@ export class Authenticator {
       if (err instanceof joseErrors.JWTExpired) throw new UnauthenticatedError("The operator token has expired: log in again.");
       throw new UnauthenticatedError("The operator token is not valid: log in again.");
     }
-    const operator = await this.root.operator.findUnique({
-      where: { id: operatorId },
-      include: { memberships: { include: { tenant: true } } },
-    });
+    const operator = await this.operators.get(operatorId, () =>
+      this.root.operator.findUnique({ where: { id: operatorId }, include: { memberships: { include: { tenant: true } } } }),
+    );
     if (!operator || operator.disabledAt) throw new UnauthenticatedError("The operator account is not active.");
     const memberships = operator.memberships
       .map((m) => ({ tenant: activeTenant(m.tenant), role: m.role }))

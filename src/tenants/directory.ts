@@ -44,8 +44,9 @@ export class Directory {
   ) {}
 
   /**
-   * Told after a committed change to what an API key grants (a key revoked, a tenant
-   * changed), so caches of API keys are dropped: see `Services.accessChanged`.
+   * Told after a committed change to what a credential grants (a key revoked, a
+   * membership added, changed or removed, a tenant changed), so the cached API keys and
+   * operators are dropped: see `Services.accessChanged`.
    */
   accessChanged: (tenantId: string) => void = () => undefined;
 
@@ -207,6 +208,7 @@ export class Directory {
       if (!BACK_OFFICE_ROLES.includes(role)) await this.scopes.within(db, tenant.id, (tx) => releaseReviews(tx, tenant.id, actor, operator.id));
       return after;
     });
+    this.accessChanged(tenant.id);
     return { membership, tenant, operator };
   }
 
@@ -224,6 +226,7 @@ export class Directory {
       await this.scopes.within(db, tenant.id, (tx) => releaseReviews(tx, tenant.id, actor, operator.id));
       return found;
     });
+    this.accessChanged(tenant.id);
     return { membership, tenant, operator };
   }
 

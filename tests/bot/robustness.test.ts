@@ -18,6 +18,14 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
 
   const contactOf = (user: number) => scope.db.contact.findFirstOrThrow({ where: { telegramUserId: BigInt(user) } });
 
+  /** An agent of tenant A replies to the ticket through GraphQL, as operators do. */
+  async function operatorReply(email: string, ticketId: string, body: string) {
+    const token = await h.app.operator(email, { "desk-a": "AGENT" });
+    const gid = Buffer.from(`Ticket:${ticketId}`).toString("base64");
+    const res = await h.app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body } }, h.app.as(token, "desk-a"));
+    expect(res.data.reply.__typename).toBe("ReplySuccess");
+  }
+
   it("stores any Unicode a customer sends: NUL characters, lone surrogates, emoji, right-to-left text, the longest message", async () => {
     const user = 7001;
     await h.say(h.botA, user, "/new Broken\u0000 pipe \uD83D in the 🛁 — مرحبا");
@@ -136,9 +144,7 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
     // auto-retry tries 3 more times; the fourth refusal reaches the outbox.
     h.telegram.failNext("sendMessage", 429, 0, 4);
-    const token = await h.app.operator("ops7008@desk.test", { "desk-a": "AGENT" });
-    const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
-    await h.app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body: "We will call you at 3pm." } }, h.app.as(token, "desk-a"));
+    await operatorReply("ops7008@desk.test", ticket.id, "We will call you at 3pm.");
     await h.registry.drain();
     let delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
     expect(delivery).toMatchObject({ status: "FAILED", attempts: 1 });
@@ -162,9 +168,7 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     await h.say(h.botA, user, "/new Blocked later");
     const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
     h.telegram.block(user);
-    const token = await h.app.operator("ops7009@desk.test", { "desk-a": "AGENT" });
-    const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
-    await h.app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body: "Hello?" } }, h.app.as(token, "desk-a"));
+    await operatorReply("ops7009@desk.test", ticket.id, "Hello?");
     await h.registry.drain();
     const delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
     expect(delivery.status).toBe("FAILED");
@@ -194,9 +198,7 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     await h.say(h.botA, user, "/new Network trouble");
     const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
     h.telegram.failNext("sendMessage", 0, undefined, 1, (p) => Number(p.chat_id) === user);
-    const token = await h.app.operator("ops7011@desk.test", { "desk-a": "AGENT" });
-    const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
-    await h.app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body: "Back online?" } }, h.app.as(token, "desk-a"));
+    await operatorReply("ops7011@desk.test", ticket.id, "Back online?");
     await h.registry.drain();
     let delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
     expect(delivery).toMatchObject({ status: "FAILED", attempts: 1 });
@@ -216,10 +218,8 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     const body = ["a", "b", "c"].map((ch) => ch.repeat(3000)).join("\n\n");
     // The second part is refused past auto-retry's retries.
     h.telegram.failNext("sendMessage", 429, 0, 4, (p) => String(p.text).startsWith("b"));
-    const token = await h.app.operator("ops7012@desk.test", { "desk-a": "AGENT" });
-    const gid = Buffer.from(`Ticket:${ticket.id}`).toString("base64");
     const m = h.telegram.calls.length;
-    await h.app.gql(`mutation($i: ReplyInput!) { reply(input: $i) { __typename } }`, { i: { ticketId: gid, body } }, h.app.as(token, "desk-a"));
+    await operatorReply("ops7012@desk.test", ticket.id, body);
     await h.registry.drain();
     let delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
     expect(delivery).toMatchObject({ status: "FAILED", partsSent: 1 });
