@@ -57,6 +57,30 @@ describe(`front desk with an LLM (${ENGINE})`, () => {
     expect(turns.map((t) => (t.after as any).llmFailed)).toEqual([expect.stringMatching(/hand-over that did not happen/), expect.stringMatching(/case #4711, which no tool returned/)]);
   });
 
+  it("does not let through a case opened, a message added or a hand-over that no tool did, in other languages too", async () => {
+    const user = 8010;
+    const claims = [
+      "I've opened a case for you; our team will be in touch.",
+      "I added this to your case.",
+      "Ich habe Sie an einen Mitarbeiter weitergeleitet.",
+      "Te he transferido con un agente.",
+      "J'ai ouvert un dossier pour vous.",
+    ];
+    for (const claim of claims) {
+      const m = h.telegram.calls.length;
+      h.llm!.play({ content: claim });
+      await h.say(h.botA, user, "How long does a claim take?");
+      expect(h.textsTo(h.botA, user, m).join("\n")).not.toContain(claim);
+    }
+    expect(await scope.db.ticket.count({ where: { contact: { telegramUserId: BigInt(user) } } })).toBe(0);
+    // The same words after the tool did it are let through.
+    const m = h.telegram.calls.length;
+    h.llm!.play({ toolCalls: [{ name: "open_case", arguments: { subject: "Slow claim", summary: "Asks how long a claim takes." } }] }, { content: "I've opened a case for you; our team will be in touch." });
+    await h.say(h.botA, user, "Please open a case about my slow claim");
+    expect(h.textsTo(h.botA, user, m)).toEqual(["I've opened a case for you; our team will be in touch."]);
+    expect(await scope.db.ticket.count({ where: { contact: { telegramUserId: BigInt(user) } } })).toBe(1);
+  });
+
   it("hands over for real when the model asks for a person, and says so only after the tool confirmed it", async () => {
     const caseOf = (request: any) => JSON.parse(request.messages.find((x: any) => x.role === "tool").content).case.number;
     h.llm!.play(

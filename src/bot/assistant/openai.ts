@@ -89,8 +89,44 @@ export const TOOLS: ChatCompletionTool[] = [
 ];
 
 const MAX_TOOL_ROUNDS = 4;
-/** A hand-over announced without request_human having run is not allowed through. */
-const HANDOVER_CLAIM = /\b(?:transferr(?:ed|ing) you|connect(?:ed|ing) you|put you through|handed (?:you |it )?over|escalated|a (?:person|human|colleague|agent) (?:has been|was) (?:notified|assigned))\b/i;
+/**
+ * Claims the model may make only when its tools did the thing, in the languages customers
+ * most often write in (the answer comes in the customer's language): a hand-over without
+ * request_human, a case opened without open_case (or request_human) opening one in this
+ * turn, a message added to a case without add_to_case adding it. A false claim is not
+ * let through: the offline answerer replies instead.
+ */
+const HANDOVER_CLAIM = new RegExp(
+  [
+    String.raw`\b(?:transferr(?:ed|ing) you|connect(?:ed|ing) you|put you through|handed (?:you |it )?over|escalated|a (?:person|human|colleague|agent) (?:has been|was) (?:notified|assigned))\b`,
+    String.raw`(?:Sie|Ihr Anliegen|Ihren Fall) (?:an|mit) (?:einen|einem|eine|einer|unser\w*) (?:Mitarbeiter|Kolleg|Menschen|Team)\w* (?:weitergeleitet|verbunden|übergeben)|ein(?:e)? (?:Mitarbeiter(?:in)?|Kolleg(?:e|in)) (?:wurde|ist) (?:informiert|benachrichtigt)`,
+    String.raw`te (?:he |hemos )?(?:transferido|conectado|pasado)|un agente (?:ha sido|fue) (?:notificado|asignado)`,
+    String.raw`(?:je vous ai|nous vous avons) (?:transféré|mis en relation)|un conseiller (?:a été|est) (?:prévenu|informé)`,
+    String.raw`(?:transferi|encaminhei) (?:você |o seu caso |seu caso )?(?:para|a) (?:um|uma) (?:atendente|agente|pessoa)|um atendente (?:foi|já foi) (?:notificado|avisado)`,
+  ].join("|"),
+  "i",
+);
+const OPENED_CLAIM = new RegExp(
+  [
+    String.raw`\b(?:I(?:'ve| have)?|we(?:'ve| have)?) (?:just )?(?:opened|created|logged|raised) (?:a |a new |your |the )?(?:case|ticket)\b`,
+    String.raw`\b(?:case|ticket) (?:#\d+ )?(?:has been|was|is now) (?:opened|created|logged)\b`,
+    String.raw`Fall (?:#\d+ )?(?:eröffnet|angelegt|erstellt)|(?:habe|haben) (?:ich |wir )?(?:einen|Ihren) (?:neuen )?Fall`,
+    String.raw`(?:he|hemos) (?:abierto|creado) (?:un|tu|el) caso|caso (?:#\d+ )?(?:ha sido|fue) (?:abierto|creado)`,
+    String.raw`(?:j'ai|nous avons) (?:ouvert|créé) (?:un|votre) (?:dossier|ticket)|(?:dossier|ticket) (?:#\d+ )?(?:a été|est) (?:ouvert|créé)`,
+    String.raw`(?:abri|criei) (?:um|o seu|seu) (?:caso|chamado)|(?:caso|chamado) (?:#\d+ )?foi (?:aberto|criado)`,
+  ].join("|"),
+  "i",
+);
+const ADDED_CLAIM = new RegExp(
+  [
+    String.raw`\b(?:added|attached) (?:this|it|that|your (?:message|details|note)) to (?:your|the) (?:case|ticket)\b`,
+    String.raw`(?:zu|in) Ihre(?:m|n)? Fall (?:hinzugefügt|aufgenommen)`,
+    String.raw`(?:añadido|agregado) (?:a|en) (?:tu|su) caso`,
+    String.raw`ajouté (?:à|a) votre dossier`,
+    String.raw`adicion(?:ei|ado) (?:ao|no) (?:seu )?caso`,
+  ].join("|"),
+  "i",
+);
 
 export class LlmAnswerRejected extends Error {
   override name = "LlmAnswerRejected";
@@ -103,6 +139,10 @@ interface Seen {
   foundAny: boolean;
   acted: boolean;
   humanRequested: boolean;
+  /** A case was opened in this turn (open_case or request_human). */
+  opened: boolean;
+  /** The customer's message was added to a case in this turn. */
+  added: boolean;
 }
 
 export class OpenAIAssistant implements Assistant {
@@ -122,7 +162,7 @@ export class OpenAIAssistant implements Assistant {
       ...context.history.map((h): ChatCompletionMessageParam => (h.role === "user" ? { role: "user", content: h.text } : { role: "assistant", content: h.text })),
       { role: "user", content: text },
     ];
-    const seen: Seen = { articles: new Map(), cases: new Set(context.openCase ? [context.openCase.number] : []), searched: false, foundAny: false, acted: false, humanRequested: false };
+    const seen: Seen = { articles: new Map(), cases: new Set(context.openCase ? [context.openCase.number] : []), searched: false, foundAny: false, acted: false, humanRequested: false, opened: false, added: false };
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round++) {
       const completion = await this.client.chat.completions.create(
         { model: this.options.model, messages, tools: TOOLS, tool_choice: round === MAX_TOOL_ROUNDS ? "none" : "auto", parallel_tool_calls: false, temperature: 0.2 },
@@ -149,6 +189,8 @@ export class OpenAIAssistant implements Assistant {
       if (!seen.cases.has(Number(m[1]))) throw new LlmAnswerRejected(`The LLM named case #${m[1]}, which no tool returned.`);
     }
     if (!seen.humanRequested && HANDOVER_CLAIM.test(answer)) throw new LlmAnswerRejected("The LLM claimed a hand-over that did not happen.");
+    if (!seen.opened && OPENED_CLAIM.test(answer)) throw new LlmAnswerRejected("The LLM claimed to open a case that no tool opened.");
+    if (!seen.added && !seen.opened && ADDED_CLAIM.test(answer)) throw new LlmAnswerRejected("The LLM claimed to add to a case that no tool added to.");
     const folded = fold(answer);
     const cited = [...seen.articles.values()].find((a) => folded.includes(fold(a.title)));
     return { by: this.name, text: answer, cited, unanswered: seen.searched && !seen.foundAny && !seen.acted };
@@ -182,6 +224,7 @@ export class OpenAIAssistant implements Assistant {
       case "open_case": {
         seen.acted = true;
         const r = await tools.openCase(str("subject", 200), str("summary", 2_000));
+        if (r.created) seen.opened = true;
         return { case: note(r.case), opened_now: r.created };
       }
       case "case_status":
@@ -189,12 +232,14 @@ export class OpenAIAssistant implements Assistant {
       case "add_to_case": {
         seen.acted = true;
         const r = await tools.addToCase();
+        if (r?.added) seen.added = true;
         return r ? { case: note(r.case), added_now: r.added } : { case: null, note: "The customer has no case yet." };
       }
       case "request_human": {
         seen.acted = true;
         const r = await tools.requestHuman(str("reason", 500));
         seen.humanRequested = true;
+        if (r.created) seen.opened = true;
         return { case: note(r.case), opened_now: r.created, already_waiting: r.alreadyWaiting };
       }
       default:
