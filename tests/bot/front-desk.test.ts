@@ -203,8 +203,21 @@ describe(`front desk end to end, with an LLM (${ENGINE})`, () => {
   });
 
   it("falls back to the offline answerer when the LLM fails mid-conversation, and the conversation goes on", async () => {
-    h.llm!.play({ fail: 500 }, { fail: 500 });
+    // The LLM answers the first question with its tools, then fails (500s) for the rest.
+    h.llm!.play(
+      { toolCalls: [{ name: "search_knowledge_base", arguments: { query: "file a claim" } }] },
+      { content: 'You can file a claim by calling 0800 123 456. (From our help article "How to file a claim")' },
+    );
     await conversation(h, 6002);
+    const tenant = await h.app.services.directory.getTenant("desk-a");
+    const contact = await h.app.services.scopes.forTenant(tenant.id).db.contact.findFirstOrThrow({ where: { telegramUserId: 6002n } });
+    const turns = await h.app.services.scopes
+      .forTenant(tenant.id)
+      .db.auditEvent.findMany({ where: { action: "assistant.turn", entityId: contact.id }, orderBy: { createdAt: "asc" } });
+    const by = turns.map((t) => [(t.after as any).by, Boolean((t.after as any).llmFailed)]);
+    expect(by[0]).toEqual(["openai", false]);
+    expect(by.slice(1).length).toBeGreaterThan(0);
+    for (const later of by.slice(1)) expect(later).toEqual(["offline", true]);
   });
 
   it("falls back when the LLM hangs past its timeout", async () => {
