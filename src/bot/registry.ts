@@ -42,6 +42,7 @@ const CATCH_UP_WINDOW_MS = 24 * 60 * 60_000;
 const CATCH_UP_GRACE_MS = 10_000;
 /** How long a processed update's row stays to recognise a redelivery (Telegram retries for at most 24 h). */
 const PROCESSED_UPDATE_KEEP_MS = 48 * 60 * 60_000;
+const UNKNOWN_BOT_MEMORY_MS = 60_000;
 
 interface Running {
   info: ConnectedBot;
@@ -69,6 +70,8 @@ export class BotRegistry {
   private readonly llm: Assistant | null;
   private sweeper: NodeJS.Timeout | null = null;
   private sweeps = 0;
+  /** Bot ids a webhook request named that no bot has, until when that is remembered. */
+  private readonly unknownBots = new Map<string, number>();
   private stopBotChanges: (() => void) | null = null;
   private stopped = false;
   readonly mode: UpdateMode;
@@ -188,8 +191,16 @@ export class BotRegistry {
   /** A bot connected by another process (or before this one started). */
   private async lazyStart(botId: string): Promise<Running | null> {
     if (this.stopped) return null;
+    // Requests for bots that do not exist (probes, a disconnected bot's stragglers) cost
+    // one lookup per bot id and minute, not one per request.
+    if ((this.unknownBots.get(botId) ?? 0) > Date.now()) return null;
     const info = await this.services.bots.byId(botId);
-    return info ? this.add(info) : null;
+    if (!info) {
+      if (this.unknownBots.size >= 10_000) this.unknownBots.clear();
+      this.unknownBots.set(botId, Date.now() + UNKNOWN_BOT_MEMORY_MS);
+      return null;
+    }
+    return this.add(info);
   }
 
   /** Stores the update (once: a redelivery is recognised by its update_id) and queues its chat. */
@@ -486,6 +497,7 @@ export class BotRegistry {
 
   async reload(botId: string): Promise<void> {
     if (this.stopped) return;
+    this.unknownBots.delete(botId);
     const info = await this.services.bots.byId(botId);
     if (info) await this.add(info);
     else await this.remove(botId);

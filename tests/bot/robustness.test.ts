@@ -1,7 +1,7 @@
 // What real customers and a real Telegram throw at the front desk: any Unicode, edits,
 // media, groups, forged buttons, concurrent messages, a crash between acknowledgement
 // and processing, Telegram refusing or rate-limiting sends, and long polling.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ENGINE } from "../support/app.js";
 import { createHarness, from, nextUpdateId, textMessage, TOKEN_A, type Harness } from "./harness.js";
 
@@ -278,8 +278,14 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     expect(await h.post(h.botA, { update_id: -1 })).toBe(400);
     const res = await fetch(`${h.url}/telegram/${h.botA.id}`, { method: "GET" });
     expect(res.status).toBe(405);
-    const unknown = await fetch(`${h.url}/telegram/nobot`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": h.botA.webhookSecret }, body: "{}" });
-    expect(unknown.status).toBe(401);
+    // A bot id nobody has: 401, and looked up once, not on every probe.
+    const lookup = vi.spyOn(h.app.services.bots, "byId");
+    for (let i = 0; i < 3; i++) {
+      const unknown = await fetch(`${h.url}/telegram/nobot`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": h.botA.webhookSecret }, body: "{}" });
+      expect(unknown.status).toBe(401);
+    }
+    expect(lookup.mock.calls.filter(([id]) => id === "nobot")).toHaveLength(1);
+    lookup.mockRestore();
   });
 });
 
