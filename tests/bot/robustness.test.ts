@@ -18,6 +18,14 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
 
   const contactOf = (user: number) => scope.db.contact.findFirstOrThrow({ where: { telegramUserId: BigInt(user) } });
 
+  /** Makes a failed delivery due now (as if its back-off had passed), runs the sweep, and returns the delivery after it. */
+  async function retryNow(deliveryId: string) {
+    await scope.db.botDelivery.update({ where: { tenantId_id: { tenantId, id: deliveryId } }, data: { nextAttemptAt: new Date() } });
+    await h.registry.sweep();
+    await h.registry.drain();
+    return scope.db.botDelivery.findFirstOrThrow({ where: { id: deliveryId } });
+  }
+
   /** An agent of tenant A replies to the ticket through GraphQL, as operators do. */
   async function operatorReply(email: string, ticketId: string, body: string) {
     const token = await h.app.operator(email, { "desk-a": "AGENT" });
@@ -150,11 +158,8 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     expect(delivery).toMatchObject({ status: "FAILED", attempts: 1 });
     expect(delivery.lastError).toMatch(/Too Many Requests/);
     // Due again (the back-off has passed): the sweep sends it.
-    await scope.db.botDelivery.update({ where: { tenantId_id: { tenantId, id: delivery.id } }, data: { nextAttemptAt: new Date() } });
     const m = h.telegram.calls.length;
-    await h.registry.sweep();
-    await h.registry.drain();
-    delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { id: delivery.id } });
+    delivery = await retryNow(delivery.id);
     expect(delivery.status).toBe("SENT");
     expect(h.textsTo(h.botA, user, m)).toEqual([`Reply from our team on case #${ticket.number}:\n\nWe will call you at 3pm.`]);
     // A later sweep sends nothing again.
@@ -173,10 +178,8 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     const delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
     expect(delivery.status).toBe("FAILED");
     expect(delivery.lastError).toMatch(/blocked by the user/);
-    await scope.db.botDelivery.update({ where: { tenantId_id: { tenantId, id: delivery.id } }, data: { nextAttemptAt: new Date() } });
     const m = h.telegram.calls.length;
-    await h.registry.sweep();
-    await h.registry.drain();
+    await retryNow(delivery.id);
     expect(h.telegram.calls.slice(m).filter((c) => c.method === "sendMessage")).toEqual([]);
   });
 
@@ -202,11 +205,8 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     await h.registry.drain();
     let delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
     expect(delivery).toMatchObject({ status: "FAILED", attempts: 1 });
-    await scope.db.botDelivery.update({ where: { tenantId_id: { tenantId, id: delivery.id } }, data: { nextAttemptAt: new Date() } });
     const m = h.telegram.calls.length;
-    await h.registry.sweep();
-    await h.registry.drain();
-    delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { id: delivery.id } });
+    delivery = await retryNow(delivery.id);
     expect(delivery.status).toBe("SENT");
     expect(h.textsTo(h.botA, user, m)).toEqual([`Reply from our team on case #${ticket.number}:\n\nBack online?`]);
   });
@@ -223,10 +223,7 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     await h.registry.drain();
     let delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "reply" } });
     expect(delivery).toMatchObject({ status: "FAILED", partsSent: 1 });
-    await scope.db.botDelivery.update({ where: { tenantId_id: { tenantId, id: delivery.id } }, data: { nextAttemptAt: new Date() } });
-    await h.registry.sweep();
-    await h.registry.drain();
-    delivery = await scope.db.botDelivery.findFirstOrThrow({ where: { id: delivery.id } });
+    delivery = await retryNow(delivery.id);
     expect(delivery).toMatchObject({ status: "SENT", partsSent: 3 });
     const sent = h.textsTo(h.botA, user, m);
     // Part one once; part two four times refused, then once more; part three once.

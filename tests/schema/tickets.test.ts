@@ -7,6 +7,14 @@ import { mutate, newContact, newTicket, ok, rowCounts, rowId, ticketRow, type Gq
 
 const MINUTE = 60_000;
 
+/** URGENT tickets due in 10 minutes (first response) and 60 (resolution), and so on. */
+const SHORT_SLA = {
+  URGENT: { firstResponseMinutes: 10, resolutionMinutes: 60 },
+  HIGH: { firstResponseMinutes: 30, resolutionMinutes: 240 },
+  NORMAL: { firstResponseMinutes: 120, resolutionMinutes: 1440 },
+  LOW: { firstResponseMinutes: 480, resolutionMinutes: 4320 },
+};
+
 describe(`tickets (${ENGINE})`, () => {
   let app: TestApp;
   let gA: Gql;
@@ -29,14 +37,7 @@ describe(`tickets (${ENGINE})`, () => {
     await app.services.directory.createTenant({
       slug: "tk-a",
       name: "A",
-      settings: {
-        slaPolicy: {
-          URGENT: { firstResponseMinutes: 10, resolutionMinutes: 60 },
-          HIGH: { firstResponseMinutes: 30, resolutionMinutes: 240 },
-          NORMAL: { firstResponseMinutes: 120, resolutionMinutes: 1440 },
-          LOW: { firstResponseMinutes: 480, resolutionMinutes: 4320 },
-        },
-      },
+      settings: { slaPolicy: SHORT_SLA },
     });
     const keyA = await app.apiKey("tk-a", ["FRONT_READ", "FRONT_WRITE"]);
     const keyB = await app.apiKey("tk-b", ["FRONT_READ", "FRONT_WRITE"]);
@@ -245,14 +246,7 @@ describe(`tickets (${ENGINE})`, () => {
     await app.services.directory.createTenant({
       slug: "tk-due",
       name: "Due",
-      settings: {
-        slaPolicy: {
-          URGENT: { firstResponseMinutes: 10, resolutionMinutes: 60 },
-          HIGH: { firstResponseMinutes: 30, resolutionMinutes: 240 },
-          NORMAL: { firstResponseMinutes: 120, resolutionMinutes: 1440 },
-          LOW: { firstResponseMinutes: 480, resolutionMinutes: 4320 },
-        },
-      },
+      settings: { slaPolicy: SHORT_SLA },
     });
     const keyD = await app.apiKey("tk-due", ["FRONT_READ", "FRONT_WRITE"]);
     const gD: Gql = (q, v) => app.gql(q, v, app.as(keyD));
