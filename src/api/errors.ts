@@ -1,7 +1,7 @@
 // What clients see when something fails that is not their fault: unexpected
 // errors are masked (the details go to the log, with the request id the client
 // also gets), and a database that cannot be reached is a clear 503, fast.
-import { GraphQLError } from "graphql";
+import { GraphQLError, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.js";
 import { DomainError, ValidationError } from "../domain/errors.js";
@@ -39,35 +39,61 @@ function isExpected(err: GraphQLError): boolean {
   return !err.originalError || err.originalError instanceof GraphQLError || err.originalError.name === "GraphQLError";
 }
 
-/** Replaces unexpected resolver errors with masked ones before Yoga's own masking sees them. */
+/**
+ * Replaces unexpected resolver errors with masked ones before Yoga's own masking sees
+ * them: in query and mutation results, and in every event of a subscription (an error
+ * while resolving an event is masked the same way, with the request id).
+ */
 export function useErrorMasking(logger: Logger): Plugin<{ requestId?: string }> {
+  const mask = (result: ExecutionResult, contextValue: unknown): ExecutionResult | null => {
+    if (!result.errors?.length) return null;
+    const requestId = (contextValue as { requestId?: string }).requestId ?? "unknown";
+    let changed = false;
+    const errors = result.errors.map((err) => {
+      if (isExpected(err)) return err;
+      changed = true;
+      // A rule's error on a query field (mutations return them as typed data): say it, with its code.
+      if (err.originalError instanceof DomainError) {
+        const d = err.originalError;
+        return new GraphQLError(d.message, {
+          path: err.path,
+          nodes: err.nodes,
+          extensions: { code: d.code === "VALIDATION" ? "BAD_USER_INPUT" : d.code, ...(d instanceof ValidationError ? { field: d.field } : {}), requestId },
+        });
+      }
+      if (isDatabaseUnavailable(err)) {
+        logger.warn({ requestId, path: err.path, err: err.originalError?.message }, "database unavailable");
+        return withPath(serviceUnavailable(requestId), err);
+      }
+      logger.error({ requestId, path: err.path, err: err.originalError }, "unexpected error");
+      return withPath(internalError(requestId), err);
+    });
+    return changed ? { ...result, errors } : null;
+  };
   return {
     onExecute() {
       return {
         onExecuteDone({ args, result, setResult }) {
-          if (!("errors" in result) || !result.errors?.length) return;
-          const requestId = (args.contextValue as { requestId?: string }).requestId ?? "unknown";
-          let changed = false;
-          const errors = result.errors.map((err) => {
-            if (isExpected(err)) return err;
-            changed = true;
-            // A rule's error on a query field (mutations return them as typed data): say it, with its code.
-            if (err.originalError instanceof DomainError) {
-              const d = err.originalError;
-              return new GraphQLError(d.message, {
-                path: err.path,
-                nodes: err.nodes,
-                extensions: { code: d.code === "VALIDATION" ? "BAD_USER_INPUT" : d.code, ...(d instanceof ValidationError ? { field: d.field } : {}), requestId },
-              });
-            }
-            if (isDatabaseUnavailable(err)) {
-              logger.warn({ requestId, path: err.path, err: err.originalError?.message }, "database unavailable");
-              return withPath(serviceUnavailable(requestId), err);
-            }
-            logger.error({ requestId, path: err.path, err: err.originalError }, "unexpected error");
-            return withPath(internalError(requestId), err);
-          });
-          if (changed) setResult({ ...result, errors });
+          if (!("errors" in result)) return;
+          const masked = mask(result as ExecutionResult, args.contextValue);
+          if (masked) setResult(masked);
+        },
+      };
+    },
+    onSubscribe() {
+      return {
+        onSubscribeResult({ args, result, setResult }) {
+          if ("errors" in result) {
+            const masked = mask(result as ExecutionResult, args.contextValue);
+            if (masked) setResult(masked);
+            return;
+          }
+          return {
+            onNext({ args: nextArgs, result: event, setResult: setEvent }) {
+              const masked = mask(event, nextArgs.contextValue);
+              if (masked) setEvent(masked);
+            },
+          };
         },
       };
     },

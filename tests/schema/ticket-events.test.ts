@@ -101,6 +101,28 @@ describe(`ticket events (${ENGINE})`, () => {
     }
   });
 
+  it("masks an unexpected error while resolving an event, with the subscriber's request id, and keeps the stream open", async () => {
+    const sub = await subscribe(app, SUBSCRIPTION, { ...app.as(keyA), "x-request-id": "sub-req-1" });
+    try {
+      const tenantId = (await app.services.directory.getTenant("ev-a")).id;
+      const contact = await newContact(gA, "Mask Live");
+      await newTicket(gA, contact, { subject: "before the broken event" });
+      await sub.waitFor(ofType("TICKET_CREATED", "before the broken event"));
+      // An event whose resolution fails in a way nobody planned for.
+      const broken = { tenantId, ticketId: "none", at: new Date().toISOString() } as Record<string, unknown>;
+      Object.defineProperty(broken, "type", { enumerable: true, get: () => { throw new Error("secret internal detail"); } });
+      app.services.events.publish("ticket", tenantId, broken as never);
+      const masked = await sub.waitFor((p) => !!p.errors);
+      const error = masked.find((p) => p.errors)!.errors![0]!;
+      expect(error.message).not.toMatch(/secret internal detail/);
+      expect(error.extensions).toMatchObject({ code: "INTERNAL_SERVER_ERROR", requestId: "sub-req-1" });
+      await newTicket(gA, contact, { subject: "after the broken event" });
+      expect((await sub.waitFor(ofType("TICKET_CREATED", "after the broken event"))).length).toBe(1);
+    } finally {
+      await sub.stop();
+    }
+  });
+
   it("refuses a subscriber without credentials, without a tenant or without front:read, and ends the stream", async () => {
     const backOnly = await app.apiKey("ev-a", ["BACK_READ"]);
     const cases: [string, Record<string, string>, string][] = [
