@@ -73,7 +73,12 @@ export interface Config {
   nodeEnv: "development" | "production" | "test";
   port: number;
   host: string;
-  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
+  /**
+   * Where the data is. On PostgreSQL, `statementTimeoutMs` bounds every statement of the
+   * connections Tandem queries through (tenant-scoped transactions set the same limit
+   * themselves; migrations run on their own connections, without it).
+   */
+  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string; statementTimeoutMs?: number };
   dataDir: string;
   authSecret: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -126,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL }
+      ? { kind: "postgres", url: e.DATABASE_URL, statementTimeoutMs: e.STATEMENT_TIMEOUT_MS }
       : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
     dataDir,
     authSecret,

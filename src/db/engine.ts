@@ -34,7 +34,7 @@ export interface Database {
 export type DatabaseTarget = Config["database"];
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === "postgres" ? openPostgres(target.url) : openPglite(target.dataDir);
+  return target.kind === "postgres" ? openPostgres(target.url, target.statementTimeoutMs) : openPglite(target.dataDir);
 }
 
 export class DatabaseBusyError extends Error {
@@ -110,7 +110,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, statementTimeoutMs?: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
   // An idle connection dropped by the server must not crash the process.
   pool.on("error", () => undefined);
@@ -132,7 +132,14 @@ async function openPostgres(url: string): Promise<Database> {
     },
   });
   const stats: DatabaseStats = { statements: 0 };
-  const prismaPool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  const prismaPool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    // Every statement the application sends is bounded, the ones outside a tenant scope
+    // (credentials, directory, bots) too: a stuck query fails instead of holding a connection.
+    ...(statementTimeoutMs ? { options: `-c statement_timeout=${Math.trunc(statementTimeoutMs)}` } : {}),
+  });
   prismaPool.on("error", () => undefined);
   prismaPool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;

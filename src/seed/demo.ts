@@ -42,6 +42,8 @@ async function seed(services: Services, options: { onlyIfEmpty: boolean }): Prom
   return services.directory.transaction(
     async (directory, tx) => {
       // Two processes starting at once on one server: the second waits here, then finds the data.
+      // Waiting here for another process's seed is intended, however long it takes.
+      await tx.root.$executeRawUnsafe("SET LOCAL statement_timeout = 0");
       await tx.root.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${DEMO_SEED_LOCK})`);
       if (options.onlyIfEmpty && (await directory.hasTenants())) return null;
       const creds: DemoCredentials = { operators: [], apiKeys: [] };
