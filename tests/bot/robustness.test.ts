@@ -26,6 +26,20 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     return scope.db.botDelivery.findFirstOrThrow({ where: { id: deliveryId } });
   }
 
+  /** What the API shows about the delivery of each of the ticket's messages that has one: [body, chatDelivery]. */
+  async function chatDeliveries(ticketId: string) {
+    const key = await h.app.apiKey("desk-a", ["FRONT_READ"]);
+    const res = await h.app.gql(
+      `query($id: ID!) { node(id: $id) { ... on Ticket { messages(first: 20) { edges { node { body chatDelivery { status attempts lastError sentAt } } } } } } }`,
+      { id: Buffer.from(`Ticket:${ticketId}`).toString("base64") },
+      h.app.as(key),
+    );
+    expect(res.errors).toBeUndefined();
+    return (res.data.node.messages.edges as { node: { body: string; chatDelivery: unknown } }[])
+      .filter((e) => e.node.chatDelivery)
+      .map((e) => [e.node.body, e.node.chatDelivery]);
+  }
+
   /** An agent of tenant A replies to the ticket through GraphQL, as operators do. */
   async function operatorReply(email: string, ticketId: string, body: string) {
     const token = await h.app.operator(email, { "desk-a": "AGENT" });
@@ -181,6 +195,10 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     const m = h.telegram.calls.length;
     await retryNow(delivery.id);
     expect(h.telegram.calls.slice(m).filter((c) => c.method === "sendMessage")).toEqual([]);
+    // Operators see it on the reply: the customer did not get it, and why.
+    expect(await chatDeliveries(ticket.id)).toEqual([
+      ["Hello?", { status: "FAILED", attempts: 6, lastError: expect.stringMatching(/blocked by the user/), sentAt: null }],
+    ]);
   });
 
   it("opens one case when Telegram refuses the answer past its retries: the update counts as handled, never redone", async () => {
@@ -209,6 +227,8 @@ describe(`front desk under real-world input (${ENGINE})`, () => {
     delivery = await retryNow(delivery.id);
     expect(delivery.status).toBe("SENT");
     expect(h.textsTo(h.botA, user, m)).toEqual([`Reply from our team on case #${ticket.number}:\n\nBack online?`]);
+    const [[body, shown]] = (await chatDeliveries(ticket.id)) as [[string, Record<string, unknown>]];
+    expect([body, shown.status, shown.attempts, typeof shown.sentAt]).toEqual(["Back online?", "SENT", 2, "string"]);
   });
 
   it("goes on from the part that failed when a long reply is sent again, never repeating the parts already sent", async () => {
