@@ -1,24 +1,9 @@
 // The rate limiter shared by several processes (REDIS_URL): one window per key across
 // processes, with the remaining budget and the reset time the headers report.
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from "../../src/api/rate-limiter.js";
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
+import { REDIS_URL, redisReachable } from "../support/redis.js";
 
 /** Retries the first call until the client has connected (it does not queue commands while offline). */
 async function whenConnected<T>(call: () => Promise<T>): Promise<T> {

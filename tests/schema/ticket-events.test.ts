@@ -2,30 +2,16 @@
 // reaches subscribers of the same tenant, never another tenant's; callers without a
 // tenant or without front:read are refused before they are attached to anything;
 // with Redis, events cross processes and stay tenant-isolated.
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEventBus } from "../../src/domain/events.js";
 import { createTestApp, ENGINE, type TestApp } from "../support/app.js";
+import { REDIS_URL, redisReachable } from "../support/redis.js";
 import { mutate, newContact, newTicket, ok, rowId, subscribe, type Gql, type SseSubscription } from "./front-office-support.js";
 
 const SUBSCRIPTION = `subscription { ticketEvents { type at public ticket { id subject status } message { body internal } feedback { kind score } } }`;
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const ofType = (type: string, subject?: string) => (p: SseSubscription["payloads"][number]) =>
   p.data?.ticketEvents?.type === type && (subject === undefined || p.data.ticketEvents.ticket?.subject === subject);
-
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 const REDIS_UP = await redisReachable();
 
