@@ -44,6 +44,17 @@ const CATCH_UP_GRACE_MS = 10_000;
 const PROCESSED_UPDATE_KEEP_MS = 48 * 60 * 60_000;
 const UNKNOWN_BOT_MEMORY_MS = 60_000;
 
+/**
+ * Stored updates still to be processed: not done, not given up on, and with a payload
+ * (rows from before payloads were kept have none: nothing to process).
+ */
+const TO_PROCESS = { processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, payload: { not: Prisma.DbNull } } satisfies Prisma.BotUpdateWhereInput;
+
+/** Not held by a live worker: never claimed, or claimed by one that died (the claim went stale). */
+function unclaimed(now = Date.now()): Prisma.BotUpdateWhereInput {
+  return { OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now - STALE_CLAIM_MS) } }] };
+}
+
 interface Running {
   info: ConnectedBot;
   bot: Bot<BotContext>;
@@ -242,8 +253,7 @@ export class BotRegistry {
         // Again until none is left: updates stored meanwhile by another process are taken up too.
         for (let round = 0; round < 20; round++) {
           const pending = await r.desk.deps.scope.db.botUpdate.findMany({
-            // (Rows from before payloads were kept have none: nothing to process.)
-            where: { botId: r.info.id, chatId, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, payload: { not: Prisma.DbNull } },
+            where: { botId: r.info.id, chatId, ...TO_PROCESS },
             orderBy: { updateId: "asc" },
             select: { id: true, payload: true },
             take: 50,
@@ -268,7 +278,7 @@ export class BotRegistry {
     const { scope, tenant } = r.desk.deps;
     const now = new Date();
     const claimed = await scope.db.botUpdate.updateMany({
-      where: { id: rowId, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - STALE_CLAIM_MS) } }] },
+      where: { id: rowId, ...TO_PROCESS, ...unclaimed(now.getTime()) },
       data: { claimedAt: now, attempts: { increment: 1 } },
     });
     if (claimed.count === 0) return false;
@@ -458,9 +468,8 @@ export class BotRegistry {
     for (const r of [...this.running.values()]) {
       try {
         const { scope } = r.desk.deps;
-        const stale = new Date(Date.now() - STALE_CLAIM_MS);
         const chats = await scope.db.botUpdate.findMany({
-          where: { botId: r.info.id, processedAt: null, attempts: { lt: MAX_UPDATE_ATTEMPTS }, payload: { not: Prisma.DbNull }, OR: [{ claimedAt: null }, { claimedAt: { lt: stale } }] },
+          where: { botId: r.info.id, ...TO_PROCESS, ...unclaimed() },
           distinct: ["chatId"],
           select: { chatId: true },
           take: 500,

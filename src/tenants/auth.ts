@@ -173,10 +173,11 @@ export class Authenticator {
       throw new ForbiddenError("This API key belongs to another tenant than the one named in X-Tenant.");
     }
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      // Best effort: a failed bookkeeping write must not fail the request.
+      // Best effort: a failed bookkeeping write must not fail the request. The cached row
+      // records it too, so the next requests within the resolution do not write again.
       key.lastUsedAt = new Date();
       await this.root.apiKey
-        .update({ where: { tenantId_id: { tenantId: key.tenantId, id: key.id } }, data: { lastUsedAt: new Date() } })
+        .update({ where: { tenantId_id: { tenantId: key.tenantId, id: key.id } }, data: { lastUsedAt: key.lastUsedAt } })
         .catch(() => undefined);
     }
     return {
