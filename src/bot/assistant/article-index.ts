@@ -1,212 +1,368 @@
-// Full-text ranking over one tenant's published articles: MiniSearch (BM25) over
-// titles, bodies and tags, with light stemming, spelling correction against the
-// articles' own words, a few synonyms customers use for support words, and a
-// confidence rule: below it the desk offers a case instead of guessing.
-// Tuned on tests/bot/eval-set.ts (`npm run eval:bot`).
-import MiniSearch from "minisearch";
+// Ranking over one tenant's published articles, for any company's knowledge base
+// without tuning per tenant. Each article is compared with the question on a few
+// signals that mean the same thing on every knowledge base:
+//   - which of the question's words it uses (lemmatised and stemmed, spelling
+//     corrected against the articles' words, support synonyms, amounts and units),
+//     overall and in its title, tags, keywords and example questions;
+//   - BM25F over those fields;
+//   - word-vector similarity (GloVe): words the article does not use but means,
+//     word by word and for the question as a whole.
+// A linear model learnt on the development sets (scripts/calibrate-bot.ts, weights in
+// ranking-model.json) combines them into a score, and a second one turns the best
+// score and its lead over the runner-up into the probability that the best article
+// answers the question; below the learnt threshold the desk offers a case instead.
 import type { ArticleHit } from "./types.js";
+import { analyse, editDistance, isSwap, rawWords, stem, SYNONYMS, synonymsOf } from "./language.js";
+import MODEL from "./ranking-model.json" with { type: "json" };
+import { wordVectors, type WordVectors } from "./word-vectors.js";
+import { related } from "./wordnet.js";
 
 export interface IndexedArticle {
   id: string;
   title: string;
   body: string;
   tags: string[];
+  /** Words the tenant says the article is about, beside its own. */
+  keywords?: string[];
+  /** Questions the tenant says the article answers. */
+  examples?: string[];
 }
 
-const STOP_WORDS = new Set(
-  (
-    "a an the i im i'm ive i've you we my me your our us is are was were be been am to of in on at for and or but it its this that these those " +
-    "do does did doing done can could would should will shall may might must how what when where why which who whom with from by about into " +
-    "have has had not no yes please hi hello hey thanks thank there here then than so if just also get got any some all more very really " +
-    "want need like know tell help question there's what's it's don't dont cant can't doesnt doesn't isn't wont won't ok okay " +
-    "under over since after before still again use using used one there's anyone someone something thing " +
-    // German
-    "der die das den dem des ein eine einen einem einer ich sie wir mein meine meinen meinem ist sind war wie was wann wo warum und oder für " +
-    "mit von zu bei auf nicht kein keine bitte danke hallo kann können möchte habe hat"
-  ).split(" "),
-);
+const FIELDS = ["title", "tags", "keywords", "examples", "body"] as const;
+type Field = (typeof FIELDS)[number];
+const BOOST: Record<Field, number> = { title: 3, tags: 2.5, keywords: 2.5, examples: 2, body: 1 };
+const K1 = 1.2;
+const B = 0.75;
+const DIM = 100;
 
-/** Customers' phrases for one support word, rewritten before the words are looked up. */
-const PHRASES: [RegExp, string][] = [
-  [/\b(?:is|are|'s|'re)?\s*not working\b|\b(?:does ?n[o']?t|do ?n[o']?t|won'?t|stopped) work(?:ing)?\b|\bno (?:connection|signal|service)\b/gi, " down "],
-  [/\bmoney back\b/gi, " refund "],
-  [/\bmake a claim\b/gi, " file claim "],
-];
-
-/** Words customers use for the same thing; a query word also looks for its partners, with less weight. */
-const SYNONYMS: string[][] = [
-  ["cancel", "terminate", "cancellation", "quit"],
-  ["refund", "reimburse", "reimbursement"],
-  ["bill", "invoice", "statement"],
-  ["price", "cost", "fee", "expensive"],
-  ["pay", "payment", "debit"],
-  ["address", "move", "relocate", "relocating"],
-  ["internet", "wifi", "wi-fi", "broadband", "connection"],
-  ["down", "outage", "offline"],
-  ["phone", "mobile", "cell"],
-  ["abroad", "overseas", "travel", "holiday", "vacation"],
-  ["broken", "damage", "damaged"],
-  ["long", "days", "duration"],
-  ["file", "submit", "lodge", "report"],
-];
-
-/** A deliberately light English stemmer: plural, -ing, -ed, -ly. Enough to meet "cancelling" and "cancel". */
-export function stem(term: string): string {
-  let t = term;
-  if (t.length > 5 && t.endsWith("ies")) return t.slice(0, -3) + "y";
-  if (t.length > 5 && t.endsWith("ing")) t = t.slice(0, -3);
-  else if (t.length > 4 && t.endsWith("ed")) t = t.slice(0, -2);
-  else if (t.length > 4 && t.endsWith("ly")) t = t.slice(0, -2);
-  else if (t.length > 3 && t.endsWith("s") && !t.endsWith("ss") && !t.endsWith("us")) t = t.slice(0, -1);
-  // "cancelling" → "cancell" → "cancel", "stopped" → "stopp" → "stop"
-  if (t.length > 4 && /([bdglmnprt])\1$/.test(t)) t = t.slice(0, -1);
-  return t;
+/** One meaningful word of the question, with the words that may stand for it in an article. */
+export interface Concept {
+  key: string;
+  surface: string;
+  /** How much the word says: rarer words in general English say more. */
+  importance: number;
+  /** Article keys that count as this word, with how much (1 for the word itself). */
+  alts: Map<string, number>;
+  /** Keys of its WordNet synonyms and broader terms, with how much. */
+  related: Map<string, number>;
 }
 
-/** Lower case, accents and surrounding punctuation removed; null for stop words and single letters. */
-function word(term: string): string | null {
-  const t = term
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
-  return t.length < 2 || STOP_WORDS.has(t) ? null : t;
+export const FEATURES = ["cov", "head", "soft", "wordnet", "bm25rel", "bm25abs", "centroid"] as const;
+/** The ranking features, and two more about the question that only the confidence uses. */
+export type Features = Record<(typeof FEATURES)[number] | "miss" | "known", number>;
+
+interface Doc {
+  article: IndexedArticle;
+  tf: Record<Field, Map<string, number>>;
+  len: Record<Field, number>;
+  keys: Set<string>;
+  headKeys: Set<string>;
+  /** Ids (into the index's vocabulary) of the article's words that have a vector. */
+  wordIds: Int32Array;
+  centroid: Float32Array | null;
 }
 
-function normalise(term: string): string | null {
-  const w = word(term);
-  return w ? stem(w) : null;
+export interface Scored {
+  article: IndexedArticle;
+  features: Features;
+  score: number;
 }
 
-function words(text: string): string[] {
-  return text.split(/[\s\p{P}]+/u).map((w) => word(w)).filter((w): w is string => !!w);
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** The model's linear score of an article's features. */
+export function rankScore(f: Features, weights: Record<string, number> = MODEL.rank.weights): number {
+  let s = 0;
+  for (const k of FEATURES) s += (weights[k] ?? 0) * f[k];
+  return s;
 }
 
-const SYNONYM_OF = new Map<string, string[]>();
-for (const group of SYNONYMS) {
-  const stems = group.map((w) => normalise(w)).filter((w): w is string => !!w);
-  for (const s of stems) SYNONYM_OF.set(s, [...new Set([...(SYNONYM_OF.get(s) ?? []), ...stems])]);
+export const CONFIDENCE_FEATURES = ["lead", "cov", "soft", "head", "centroid", "bm25abs", "miss", "known"] as const;
+export type ConfidenceInput = Record<(typeof CONFIDENCE_FEATURES)[number], number>;
+
+export function confidenceInput(ranked: readonly Scored[], rankWeights?: Record<string, number>): ConfidenceInput | null {
+  const [best, second] = ranked;
+  if (!best) return null;
+  const score = (r: Scored) => (rankWeights ? rankScore(r.features, rankWeights) : r.score);
+  const f = best.features;
+  const lead = Math.min(3, score(best) - (second ? score(second) : score(best) - 3));
+  return { lead, cov: f.cov, soft: f.soft, head: f.head, centroid: f.centroid, bm25abs: f.bm25abs, miss: f.miss, known: f.known };
 }
 
-/** Optimal string alignment distance (Levenshtein plus adjacent swaps), giving up above `max`. */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let rowMin = Infinity;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-      rowMin = Math.min(rowMin, v);
-    }
-    if (rowMin > max) return max + 1;
-  }
-  return d[a.length]![b.length]!;
-}
-
-function isSwap(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
-  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+/** The probability that the best article answers the question, from the learnt confidence model. */
+export function confidenceOf(input: ConfidenceInput, model: { bias: number; weights: Record<string, number> } = MODEL.confidence): number {
+  let s = model.bias;
+  for (const k of CONFIDENCE_FEATURES) s += (model.weights[k] ?? 0) * input[k];
+  return sigmoid(s);
 }
 
 export class ArticleIndex {
-  private readonly search: MiniSearch<IndexedArticle>;
-  private readonly byId: Map<string, IndexedArticle>;
-  /** Every word of the articles (and the synonym lists), unstemmed, with how often it occurs. */
+  private readonly docs: Doc[];
+  private readonly df = new Map<string, number>();
+  private readonly avgLen: Record<Field, number>;
+  /** Every word of the articles, as written, with how often it occurs (for spelling correction). */
   private readonly vocabulary = new Map<string, number>();
-  private readonly stems = new Set<string>();
+  private readonly keyOfWord = new Map<string, string>();
+  private readonly allKeys = new Set<string>();
+  /** The articles' words that have vectors, as unit rows. */
+  private readonly vocabVectors: Float32Array;
+  private readonly vocabIds = new Map<string, number>();
+  private readonly vectors: WordVectors | null;
 
-  constructor(articles: readonly IndexedArticle[]) {
-    this.byId = new Map(articles.map((a) => [a.id, a]));
-    for (const a of articles) for (const w of words(`${a.title} ${a.body} ${a.tags.join(" ")}`)) this.vocabulary.set(w, (this.vocabulary.get(w) ?? 0) + 1);
-    for (const w of SYNONYMS.flat()) if (!this.vocabulary.has(w)) this.vocabulary.set(w, 0);
-    for (const w of this.vocabulary.keys()) this.stems.add(stem(w));
-    this.search = new MiniSearch<IndexedArticle>({
-      fields: ["title", "body", "tags"],
-      extractField: (doc, field) => (field === "tags" ? doc.tags.join(" ") : (doc[field as "title" | "body"] ?? "")),
-      processTerm: (term) => normalise(term),
+  constructor(articles: readonly IndexedArticle[], options: { vectors?: WordVectors | null } = {}) {
+    this.vectors = options.vectors === undefined ? wordVectors() : options.vectors;
+    const rows: Float32Array[] = [];
+    this.docs = articles.map((article) => {
+      const texts: Record<Field, string[]> = {
+        title: [article.title],
+        tags: article.tags,
+        keywords: article.keywords ?? [],
+        examples: article.examples ?? [],
+        body: [article.body],
+      };
+      const tf = {} as Doc["tf"];
+      const len = {} as Doc["len"];
+      const keys = new Set<string>();
+      const headKeys = new Set<string>();
+      const ids = new Set<number>();
+      const centroid = new Float32Array(DIM);
+      let weight = 0;
+      for (const field of FIELDS) {
+        const m = new Map<string, number>();
+        let n = 0;
+        for (const text of texts[field]) {
+          for (const w of rawWords(text)) this.vocabulary.set(w, (this.vocabulary.get(w) ?? 0) + 1);
+          for (const w of analyse(text).words) {
+            m.set(w.key, (m.get(w.key) ?? 0) + 1);
+            n++;
+            keys.add(w.key);
+            if (field !== "body") headKeys.add(w.key);
+            this.keyOfWord.set(w.surface, w.key);
+            const v = this.vectors?.vector(w.surface);
+            if (v) {
+              let id = this.vocabIds.get(w.surface);
+              if (id === undefined) {
+                id = rows.length;
+                this.vocabIds.set(w.surface, id);
+                rows.push(v);
+              }
+              ids.add(id);
+              const iw = this.specificity(w.surface) * BOOST[field];
+              for (let d = 0; d < DIM; d++) centroid[d]! += iw * v[d]!;
+              weight += iw;
+            }
+          }
+        }
+        tf[field] = m;
+        len[field] = n;
+      }
+      for (const k of keys) this.df.set(k, (this.df.get(k) ?? 0) + 1);
+      for (const k of keys) this.allKeys.add(k);
+      return { article, tf, len, keys, headKeys, wordIds: Int32Array.from(ids), centroid: weight ? centroid : null };
     });
-    this.search.addAll(articles);
+    // Support synonyms are words customers misspell too ("conection").
+    for (const w of SYNONYMS.flat()) if (!this.vocabulary.has(w)) this.vocabulary.set(w, 0);
+    this.vocabVectors = new Float32Array(rows.length * DIM);
+    rows.forEach((v, i) => this.vocabVectors.set(v, i * DIM));
+    this.avgLen = Object.fromEntries(FIELDS.map((f) => [f, this.docs.reduce((s, d) => s + d.len[f], 0) / Math.max(1, this.docs.length) || 1])) as Record<Field, number>;
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.docs.length;
+  }
+
+  /** 1 for rare words, down to 0.25 for the commonest: how much a word tells about a question. */
+  private specificity(surface: string): number {
+    const r = this.vectors?.rank(surface);
+    if (r === undefined) return 0.9;
+    return Math.min(1, Math.max(0.25, Math.log(r + 50) / Math.log(60_000)));
+  }
+
+  private idf(key: string): number {
+    const n = this.docs.length;
+    const df = this.df.get(key) ?? 0;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   /** A word the articles do not use, replaced by the article word one typo away (two for long words). */
   correct(w: string): string {
-    if (this.vocabulary.has(w) || this.stems.has(stem(w)) || w.length < 4 || /\d/.test(w)) return w;
+    if (this.vocabulary.has(w) || w.length < 4 || /\d/.test(w)) return w;
+    if (this.allKeys.has(stem(w)) || synonymsOf(stem(w)).length) return w;
+    // A common English word is what the customer meant; only a swap of two letters is taken for a typo.
+    const rank = this.vectors?.rank(w);
+    const common = rank !== undefined && rank < 20_000;
     const max = w.length >= 8 ? 2 : 1;
     let best: { w: string; d: number; n: number } | null = null;
     for (const [v, n] of this.vocabulary) {
-      // Four-letter words are only corrected for swapped letters: "fiel" is "file", "cars" is not "card".
-      if (w.length === 4 && !isSwap(w, v)) continue;
+      if ((w.length === 4 || common) && !isSwap(w, v)) continue;
       const d = editDistance(w, v, max);
       if (d <= max && (!best || d < best.d || (d === best.d && n > best.n))) best = { w: v, d, n };
     }
     return best?.w ?? w;
   }
 
-  /** The question's meaningful words, spelling corrected and stemmed, as the index sees them. */
-  terms(question: string): string[] {
-    // Spelling first, so that "no conection" is still recognised as a phrase.
-    let text = question.replace(/[\p{L}\p{N}'-]+/gu, (token) => {
-      const w = word(token);
-      return w ? this.correct(w) : token;
+  /** The question's meaningful words, spelling corrected, with the words that may stand for each. */
+  concepts(question: string): Concept[] {
+    const corrected = question.replace(/[\p{L}\p{N}'-]+/gu, (token) => {
+      const w = token.toLowerCase();
+      return w.length >= 4 && /^[\p{L}'-]+$/u.test(w) ? this.correct(w) : token;
     });
-    for (const [re, replacement] of PHRASES) text = text.replace(re, replacement);
-    return [...new Set(words(text).map((w) => stem(w)))];
+    const { words, sentiment } = analyse(corrected);
+    const byKey = new Map<string, Concept>();
+    for (const w of words) {
+      if (byKey.has(w.key)) continue;
+      const alts = new Map<string, number>([[w.key, 1]]);
+      for (const s of synonymsOf(w.key)) if (!alts.has(s)) alts.set(s, 0.6);
+      const rel = new Map<string, number>();
+      for (const [r, weight] of related(w.lemma)) {
+        const k = stem(r);
+        if (!alts.has(k) && this.allKeys.has(k)) rel.set(k, Math.max(rel.get(k) ?? 0, weight));
+      }
+      byKey.set(w.key, { key: w.key, surface: w.surface, importance: this.specificity(w.surface), alts, related: rel });
+    }
+    // Something told as what went wrong and how it felt is, for a knowledge base, a complaint.
+    if (sentiment <= -0.25 && words.length >= 8 && !byKey.has(stem("complaint"))) {
+      const alts = new Map([stem("complaint"), stem("complain")].map((k) => [k, 1] as [string, number]));
+      byKey.set(stem("complaint"), { key: stem("complaint"), surface: "complaint", importance: 0.5, alts, related: new Map() });
+    }
+    return [...byKey.values()];
   }
 
-  /** The best articles for a question, best first. */
+  /** Every article with its features and model score, best first. */
+  rank(question: string): { concepts: Concept[]; ranked: Scored[] } {
+    const concepts = this.concepts(question);
+    if (!concepts.length || !this.docs.length) return { concepts, ranked: [] };
+    const total = concepts.reduce((s, c) => s + c.importance, 0);
+    // Each question word's best similarity to each vocabulary word, once per question.
+    const sims = concepts.map((c) => this.similarities(c.surface));
+    const qCentroid = new Float32Array(DIM);
+    let qWeight = 0;
+    for (const c of concepts) {
+      const v = this.vectors?.vector(c.surface);
+      if (!v) continue;
+      for (let d = 0; d < DIM; d++) qCentroid[d]! += c.importance * v[d]!;
+      qWeight += c.importance;
+    }
+    // How much of the question the knowledge base as a whole speaks of (word or near word).
+    const kbMatch = concepts.map((c, ci) => {
+      if ([...c.alts.keys()].some((k) => this.allKeys.has(k))) return 1;
+      const s = sims[ci];
+      const best = s ? s.reduce((m, x) => Math.max(m, x), 0) : 0;
+      return best > 0.4 ? Math.min(1, (best - 0.4) / 0.4) : 0;
+    });
+    const known = concepts.reduce((acc, c, ci) => acc + c.importance * kbMatch[ci]!, 0) / total;
+    const bm25 = this.docs.map((doc) => this.bm25(doc, concepts));
+    const maxBm25 = Math.max(...bm25);
+    const idealBm25 = concepts.reduce((s, c) => s + c.importance * this.idf(c.key) * (K1 + 1) * BOOST.title, 0) || 1;
+    const ranked = this.docs.map((doc, i): Scored => {
+      let cov = 0;
+      let head = 0;
+      let soft = 0;
+      let miss = 0;
+      let wn = 0;
+      concepts.forEach((c, ci) => {
+        let lex = 0;
+        let lexHead = 0;
+        for (const [k, w] of c.alts) {
+          if (doc.keys.has(k)) lex = Math.max(lex, w);
+          if (doc.headKeys.has(k)) lexHead = Math.max(lexHead, w);
+        }
+        let best = 0;
+        const s = sims[ci];
+        if (s) for (const id of doc.wordIds) best = Math.max(best, s[id]!);
+        const near = best > 0.4 ? Math.min(1, (best - 0.4) / 0.4) : 0;
+        cov += c.importance * lex;
+        head += c.importance * lexHead;
+        soft += c.importance * Math.max(lex, near);
+        let rel = 0;
+        for (const [k, w] of c.related) if (doc.keys.has(k)) rel = Math.max(rel, w);
+        wn += c.importance * Math.max(lex, rel);
+        miss = Math.max(miss, c.importance * (1 - Math.max(lex, near)));
+      });
+      // Without a vector for any of the question's words, the words themselves are all there is.
+      const centroid = qWeight && doc.centroid ? cosine(qCentroid, doc.centroid) : soft / total;
+      const features: Features = {
+        cov: cov / total,
+        head: head / total,
+        soft: soft / total,
+        wordnet: wn / total,
+        bm25rel: maxBm25 > 0 ? bm25[i]! / maxBm25 : 0,
+        bm25abs: Math.min(1, bm25[i]! / idealBm25),
+        centroid,
+        miss,
+        known,
+      };
+      return { article: doc.article, features, score: rankScore(features) };
+    });
+    ranked.sort((a, b) => b.score - a.score);
+    return { concepts, ranked };
+  }
+
+  private bm25(doc: Doc, concepts: Concept[]): number {
+    let score = 0;
+    for (const c of concepts) {
+      let best = 0;
+      for (const [k, w] of c.alts) {
+        let tfn = 0;
+        for (const f of FIELDS) {
+          const tf = doc.tf[f].get(k);
+          if (tf) tfn += (BOOST[f] * tf) / (1 - B + (B * doc.len[f]) / this.avgLen[f]);
+        }
+        if (tfn) best = Math.max(best, w * this.idf(k) * ((tfn * (K1 + 1)) / (tfn + K1)));
+      }
+      score += c.importance * best;
+    }
+    return score;
+  }
+
+  private similarities(surface: string): Float32Array | null {
+    const v = this.vectors?.vector(surface);
+    if (!v) return null;
+    const n = this.vocabIds.size;
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const row = i * DIM;
+      for (let d = 0; d < DIM; d++) s += v[d]! * this.vocabVectors[row + d]!;
+      out[i] = s;
+    }
+    return out;
+  }
+
+  /** The best articles for a question, best first; the first carries the model's confidence. */
   query(question: string, limit = 3): ArticleHit[] {
-    const asked = this.terms(question);
-    if (!asked.length) return [];
-    const expanded = [...new Set(asked.flatMap((t) => [t, ...(SYNONYM_OF.get(t) ?? [])]))];
-    const original = new Set(asked);
-    const results = this.search.search(expanded.join(" "), {
-      boost: { title: 2, tags: 1.5 },
-      boostTerm: (term) => (original.has(term) ? 1 : 0.5),
-      prefix: (term) => term.length >= 5,
-      weights: { fuzzy: 0.5, prefix: 0.6 },
-      combineWith: "OR",
-      processTerm: (term) => term,
-    });
-    return results
-      .map((r) => {
-        const a = this.byId.get(r.id as string)!;
-        const cov = coverage(asked, r.queryTerms);
-        // A ranking that also rewards matching more of the question, not one word many times.
-        return { id: a.id, title: a.title, body: a.body, score: r.score * (0.5 + cov), coverage: cov };
-      })
-      .sort((x, y) => y.score - x.score)
-      .slice(0, limit);
+    const { ranked } = this.rank(question);
+    const input = confidenceInput(ranked);
+    const confidence = input ? confidenceOf(input) : 0;
+    return ranked.slice(0, limit).map((r, i) => ({
+      id: r.article.id,
+      title: r.article.title,
+      body: r.article.body,
+      score: r.score,
+      coverage: r.features.cov,
+      confidence: i === 0 ? confidence : 0,
+    }));
   }
 }
 
-/** The share of the question's words the article matched (a synonym counts for its word). */
-function coverage(asked: string[], matched: string[]): number {
-  const hit = new Set(matched);
-  const covered = asked.filter((w) => hit.has(w) || (SYNONYM_OF.get(w) ?? []).some((s) => hit.has(s)));
-  return covered.length / asked.length;
+function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  let na = 0;
+  let nb = 0;
+  for (let d = 0; d < a.length; d++) {
+    s += a[d]! * b[d]!;
+    na += a[d]! * a[d]!;
+    nb += b[d]! * b[d]!;
+  }
+  return na && nb ? s / Math.sqrt(na * nb) : 0;
 }
 
-/**
- * Confidence: the best article must score above an absolute floor, match a fair
- * share of the question's words, and lead the runner-up clearly unless it is strong
- * on its own. Calibrated on the evaluation set; see tests/bot/eval.test.ts.
- */
-export const CONFIDENCE = { minScore: 5, minCoverage: 0.5, minLead: 1.2, strongScore: 14 };
+/** The learnt threshold: answer from the best article only at or above this probability. */
+export const CONFIDENCE_THRESHOLD: number = MODEL.confidence.threshold;
 
 export function confidentHit(hits: readonly ArticleHit[]): ArticleHit | null {
-  const [best, second] = hits;
-  if (!best || best.score < CONFIDENCE.minScore || best.coverage < CONFIDENCE.minCoverage) return null;
-  if (second && best.score < second.score * CONFIDENCE.minLead && best.score < CONFIDENCE.strongScore) return null;
-  return best;
+  const [best] = hits;
+  return best && (best.confidence ?? 0) >= CONFIDENCE_THRESHOLD ? best : null;
 }
 
 /** The first sentences of an article, up to about `max` characters, never cutting a word. */

@@ -10,6 +10,8 @@ export interface ArticleHit {
   score: number;
   /** The share of the question's words the article matched, 0–1. */
   coverage: number;
+  /** For the best hit: the calibrated probability that it answers the question (0 for the others). */
+  confidence?: number;
 }
 
 export interface CaseSummary {
