@@ -40,9 +40,17 @@ const NEW_CASE: RegExp[] = [
   /\b(?:fall|ticket|beschwerde|anfrage) (?:eröffnen|aufmachen|anlegen|erstellen)\b/i,
 ];
 
+/** "How do I make a complaint?" asks how it is done (the knowledge base may say), not for a case now. */
+const HOW_TO = /^\s*(?:(?:hi|hello|hey|hiya)\W+)?(?:how|where|who|what)\b.{0,20}\b(?:do|can|should|would|could|does) (?:i|we|one|you)\b/i;
+
 export function detectIntent(text: string): Intent {
   if (HUMAN.some((r) => r.test(text)) || FRUSTRATION.some((r) => r.test(text))) return "human";
   if (STATUS.some((r) => r.test(text))) return "status";
-  if (NEW_CASE.some((r) => r.test(text))) return "new_case";
+  if (NEW_CASE.some((r) => r.test(text)) && !HOW_TO.test(text)) return "new_case";
   return "question";
+}
+
+/** The customer asked for a person in so many words (not only sounded frustrated). */
+export function asksForPerson(text: string): boolean {
+  return HUMAN.some((r) => r.test(text));
 }

@@ -5,8 +5,11 @@
 import { clip } from "../clean-text.js";
 import { texts } from "../texts.js";
 import { confidentHit, excerpt } from "./article-index.js";
-import { detectIntent } from "./intents.js";
+import { asksForPerson, detectIntent } from "./intents.js";
 import type { Assistant, AssistantContext, AssistantReply, FrontDeskTools } from "./types.js";
+
+/** Words from which a message is a story (what happened), not a one-line outburst. */
+const STORY_WORDS = 15;
 
 export class OfflineAssistant implements Assistant {
   readonly name = "offline" as const;
@@ -17,7 +20,11 @@ export class OfflineAssistant implements Assistant {
     switch (detectIntent(text)) {
       case "human": {
         const r = await tools.requestHuman(text);
-        return { by, text: r.alreadyWaiting ? t.humanAlready(r.case.number) : t.humanRequested(r.case.number, r.created) };
+        const handed = r.alreadyWaiting ? t.humanAlready(r.case.number) : t.humanRequested(r.case.number, r.created);
+        // A frustrated customer who told what went wrong also gets the article that fits, if one clearly does.
+        if (asksForPerson(text) || text.trim().split(/\s+/).length < STORY_WORDS) return { by, text: handed };
+        const hit = confidentHit(await tools.searchKnowledgeBase(text));
+        return hit ? { by, text: `${handed}\n\n${t.answer(hit.title, excerpt(hit.body))}`, cited: { id: hit.id, title: hit.title } } : { by, text: handed };
       }
       case "status": {
         const cases = await tools.caseStatus();
