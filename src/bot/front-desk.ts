@@ -8,7 +8,7 @@ import type { TenantDeps } from "../domain/deps.js";
 import { addMessage } from "../domain/messages.js";
 import { openTicket, requestHuman, ticketsOfContact } from "../domain/tickets.js";
 import type { Logger } from "../logger.js";
-import { ArticleIndex } from "./assistant/article-index.js";
+import { ArticleIndex, articlesVersion } from "./assistant/article-index.js";
 import { subjectFrom } from "./assistant/offline.js";
 import type { Assistant, AssistantContext, AssistantReply, CaseSummary, ChatTurn, FrontDeskTools, HumanResult } from "./assistant/types.js";
 import { clip } from "./clean-text.js";
@@ -45,7 +45,7 @@ export const summary = (t: Ticket): CaseSummary => ({ number: t.number, subject:
 
 /** One tenant's front desk; the bot of that tenant holds one. */
 export class FrontDesk {
-  private index: { at: number; index: ArticleIndex } | null = null;
+  private index: { at: number; version: string; index: ArticleIndex } | null = null;
 
   constructor(
     readonly deps: TenantDeps,
@@ -53,11 +53,15 @@ export class FrontDesk {
     private readonly logger: Logger,
   ) {}
 
-  /** The tenant's published articles, indexed; rebuilt at most every 30 s so edits show up quickly. */
+  /** The tenant's published articles, indexed; checked at most every 30 s so edits show up quickly, rebuilt only when they changed. */
   async articles(): Promise<ArticleIndex> {
     if (this.index && Date.now() - this.index.at < INDEX_TTL_MS) return this.index.index;
-    const rows = await this.deps.scope.db.knowledgeArticle.findMany({ where: { published: true }, select: { id: true, title: true, body: true, tags: true } });
-    this.index = { at: Date.now(), index: new ArticleIndex(rows) };
+    const rows = await this.deps.scope.db.knowledgeArticle.findMany({
+      where: { published: true },
+      select: { id: true, title: true, body: true, tags: true, keywords: true, examples: true, updatedAt: true },
+    });
+    const version = articlesVersion(rows);
+    this.index = { at: Date.now(), version, index: this.index?.version === version ? this.index.index : new ArticleIndex(rows) };
     return this.index.index;
   }
 

@@ -2,13 +2,27 @@
 import type { KnowledgeArticle, Prisma } from "../generated/prisma/index.js";
 import { recordAudit } from "./audit.js";
 import type { TenantDeps } from "./deps.js";
+import { ValidationError } from "./errors.js";
 import { must, tags as checkTags, text } from "./input.js";
 
 export interface ArticleInput {
   title: string;
   body: string;
   tags?: string[] | null;
+  /** Customers' words for what the article is about; the front desk ranks with them. */
+  keywords?: string[] | null;
+  /** Questions the article answers, as customers ask them; the front desk ranks with them. */
+  examples?: string[] | null;
   published?: boolean | null;
+}
+
+/** Up to `max` distinct, trimmed, non-empty phrases of at most `length` characters each. */
+function phrases(field: string, values: readonly string[] | null | undefined, max: number, length: number): string[] | undefined {
+  if (!values) return undefined;
+  const out = [...new Set(values.map((v) => v.trim().replace(/\s+/g, " ")).filter(Boolean))];
+  if (out.length > max) throw new ValidationError(field, `At most ${max} ${field}; there are ${out.length}.`);
+  for (const v of out) if (v.length > length) throw new ValidationError(field, `Each of ${field} is at most ${length} characters; "${v.slice(0, 40)}…" has ${v.length}.`);
+  return out;
 }
 
 function articleData(input: Partial<ArticleInput>) {
@@ -16,6 +30,8 @@ function articleData(input: Partial<ArticleInput>) {
     ...(input.title !== undefined ? { title: text("title", input.title, 200) } : {}),
     ...(input.body !== undefined ? { body: text("body", input.body, 50_000) } : {}),
     ...(input.tags ? { tags: checkTags("tags", input.tags) } : {}),
+    ...(input.keywords ? { keywords: phrases("keywords", input.keywords, 50, 60) } : {}),
+    ...(input.examples ? { examples: phrases("examples", input.examples, 50, 300) } : {}),
     ...(input.published !== undefined && input.published !== null ? { published: input.published } : {}),
   };
 }

@@ -14,6 +14,8 @@ export const KnowledgeArticleRef = builder.prismaNode("KnowledgeArticle", {
     title: t.exposeString("title"),
     body: t.exposeString("body"),
     tags: t.exposeStringList("tags"),
+    keywords: t.exposeStringList("keywords", { description: "Customers' words for what the article is about, besides its own; the front desk ranks with them." }),
+    examples: t.exposeStringList("examples", { description: "Questions customers ask that the article answers; the front desk ranks with them." }),
     published: t.exposeBoolean("published"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
@@ -76,6 +78,8 @@ const CreateArticleInput = builder.inputType("CreateKnowledgeArticleInput", {
     title: t.string({ required: true }),
     body: t.string({ required: true }),
     tags: t.stringList({ required: false }),
+    keywords: t.stringList({ required: false, description: "At most 50, each at most 60 characters: customers' words for the topic, such as everyday names for a product or feature." }),
+    examples: t.stringList({ required: false, description: "At most 50, each at most 300 characters: questions the article answers, as customers ask them." }),
     published: t.boolean({ required: false, defaultValue: false }),
   }),
 });
@@ -86,6 +90,8 @@ const UpdateArticleInput = builder.inputType("UpdateKnowledgeArticleInput", {
     title: t.string({ required: false }),
     body: t.string({ required: false }),
     tags: t.stringList({ required: false }),
+    keywords: t.stringList({ required: false, description: "Replaces the keywords (at most 50, each at most 60 characters)." }),
+    examples: t.stringList({ required: false, description: "Replaces the example questions (at most 50, each at most 300 characters)." }),
     published: t.boolean({ required: false, description: "Publish (true) or unpublish (false)." }),
   }),
 });

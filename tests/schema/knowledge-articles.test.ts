@@ -2,7 +2,12 @@
 // search (and the front desk's look-up over published articles), with isolation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/domain/actor.js";
+import { confidentHit } from "../../src/bot/assistant/article-index.js";
+import { OfflineAssistant } from "../../src/bot/assistant/offline.js";
+import { FrontDesk } from "../../src/bot/front-desk.js";
+import type { TenantDeps } from "../../src/domain/deps.js";
 import { searchArticles } from "../../src/domain/knowledge.js";
+import { createLogger } from "../../src/logger.js";
 import { readSettings } from "../../src/tenants/settings.js";
 import { createTestApp, ENGINE, type TestApp } from "../support/app.js";
 import { mutate, ok, rowCounts, rowId, type Gql } from "./front-office-support.js";
@@ -81,6 +86,50 @@ describe(`knowledge articles (${ENGINE})`, () => {
       directory: app.services.directory,
     };
     expect((await searchArticles(deps, "parcels")).map((a) => a.title).sort()).toEqual(["Returns", "Shipping times"]);
+  });
+
+  it("keeps the keywords and example questions operators give, checks them, and the front desk ranks with them", async () => {
+    const keyK = await app.apiKey("kb-keywords", ["FRONT_READ", "FRONT_WRITE"]);
+    const gK: Gql = (q, v) => app.gql(q, v, app.as(keyK));
+    const withWords = "id keywords examples";
+    const pickup = ok(
+      await mutate(gK, "createKnowledgeArticle", "CreateKnowledgeArticleInput", { title: "Collecting a parcel from a pickup point", body: "Parcels we could not deliver wait at your nearest pickup point for 7 days. Bring photo ID and the card we left.", published: true }, withWords),
+    );
+    expect(pickup).toMatchObject({ keywords: [], examples: [] });
+    ok(await create(gK, { title: "Delivery times", body: "Standard parcels arrive in 2 to 3 working days; express parcels the next working day if ordered before 2pm.", published: true }));
+    ok(await create(gK, { title: "Sending a parcel abroad", body: "Parcels to other countries need a customs form and take 5 to 10 working days.", published: true }));
+
+    const tenant = await app.services.directory.getTenant("kb-keywords");
+    const deps: TenantDeps = {
+      scope: app.services.scopes.forTenant(tenant.id),
+      tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, settings: readSettings(tenant.settings) },
+      actor: SYSTEM_ACTOR,
+      events: app.services.events,
+      directory: app.services.directory,
+    };
+    // A desk per look-up: each reads the articles as they are now.
+    const answer = async (q: string) => confidentHit(await (await new FrontDesk(deps, { llm: null, offline: new OfflineAssistant() }, createLogger("silent")).articles()).query(q))?.title ?? null;
+    const question = "nobody was in when the van came, where has my stuff gone";
+    expect(await answer(question)).toBeNull();
+
+    const updated = ok(
+      await mutate(
+        gK,
+        "updateKnowledgeArticle",
+        "UpdateKnowledgeArticleInput",
+        { id: pickup.id, keywords: [" missed delivery ", "missed delivery", "depot"], examples: ["nobody was home when the driver came, where is my parcel now?"] },
+        withWords,
+      ),
+    );
+    expect(updated).toMatchObject({ keywords: ["missed delivery", "depot"], examples: ["nobody was home when the driver came, where is my parcel now?"] });
+    expect(await answer(question)).toBe("Collecting a parcel from a pickup point");
+
+    const before = await rowCounts(app, "kb-keywords");
+    const tooMany = await mutate(gK, "updateKnowledgeArticle", "UpdateKnowledgeArticleInput", { id: pickup.id, keywords: Array.from({ length: 51 }, (_, i) => `word ${i}`) }, withWords);
+    expect([tooMany.__typename, tooMany.field]).toEqual(["ValidationError", "keywords"]);
+    const tooLong = await mutate(gK, "createKnowledgeArticle", "CreateKnowledgeArticleInput", { title: "t", body: "b", examples: ["x".repeat(301)] }, withWords);
+    expect([tooLong.__typename, tooLong.field]).toEqual(["ValidationError", "examples"]);
+    expect(await rowCounts(app, "kb-keywords")).toEqual(before);
   });
 
   it("deletes an article; a read-only key can search but not write", async () => {

@@ -365,6 +365,14 @@ export function confidentHit(hits: readonly ArticleHit[]): ArticleHit | null {
   return best && (best.confidence ?? 0) >= CONFIDENCE_THRESHOLD ? best : null;
 }
 
+/** What identifies one state of a knowledge base: the index is rebuilt only when it changes. */
+export function articlesVersion(rows: readonly { id: string; updatedAt: Date }[]): string {
+  return rows
+    .map((r) => `${r.id}@${r.updatedAt.getTime()}`)
+    .sort()
+    .join(",");
+}
+
 /** The first sentences of an article, up to about `max` characters, never cutting a word. */
 export function excerpt(body: string, max = 700): string {
   if (body.length <= max) return body;
