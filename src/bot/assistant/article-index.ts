@@ -12,7 +12,7 @@
 // score and its lead over the runner-up into the probability that the best article
 // answers the question; below the learnt threshold the desk offers a case instead.
 import type { ArticleHit } from "./types.js";
-import { analyse, editDistance, isSwap, rawWords, stem, SYNONYMS, synonymsOf } from "./language.js";
+import { analyse, editDistance, isSwap, PSEUDO_WORDS, rawWords, stem, STOP_WORDS, SYNONYMS, synonymsOf } from "./language.js";
 import MODEL from "./ranking-model.json" with { type: "json" };
 import { wordVectors, type WordVectors } from "./word-vectors.js";
 import { related } from "./wordnet.js";
@@ -186,7 +186,7 @@ export class ArticleIndex {
 
   /** A word the articles do not use, replaced by the article word one typo away (two for long words). */
   correct(w: string): string {
-    if (this.vocabulary.has(w) || w.length < 4 || /\d/.test(w)) return w;
+    if (this.vocabulary.has(w) || w.length < 4 || /\d/.test(w) || STOP_WORDS.has(w)) return w;
     if (this.allKeys.has(stem(w)) || synonymsOf(stem(w)).length) return w;
     // A common English word is what the customer meant; only a swap of two letters is taken for a typo.
     const rank = this.vectors?.rank(w);
@@ -218,7 +218,9 @@ export class ArticleIndex {
         const k = stem(r);
         if (!alts.has(k) && this.allKeys.has(k)) rel.set(k, Math.max(rel.get(k) ?? 0, weight));
       }
-      byKey.set(w.key, { key: w.key, surface: w.surface, importance: this.specificity(w.surface), alts, related: rel });
+      // The words standing for amounts, units and time spans say little about the topic on their own.
+      const importance = PSEUDO_WORDS.has(w.surface) ? 0.3 : this.specificity(w.surface);
+      byKey.set(w.key, { key: w.key, surface: w.surface, importance, alts, related: rel });
     }
     // Something told as what went wrong and how it felt is, for a knowledge base, a complaint.
     if (sentiment <= -0.25 && words.length >= 8 && !byKey.has(stem("complaint"))) {

@@ -49,6 +49,9 @@ const AMOUNTS: [RegExp, string][] = [
   [/\b\d+\s?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b/gi, " timespan "],
 ];
 
+/** The words amounts, units and time spans are written as. */
+export const PSEUDO_WORDS = new Set(["moneyamount", "measureunit", "timespan"]);
+
 /** Words customers use for the same support thing; a word also looks for its partners, with less weight. */
 export const SYNONYMS: string[][] = [
   ["cancel", "terminate", "cancellation", "quit"],
