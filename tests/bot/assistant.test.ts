@@ -97,6 +97,53 @@ describe(`front desk with an LLM (${ENGINE})`, () => {
     expect(h.textsTo(h.botA, 8005, m)).toEqual([`I asked a colleague to take over case #${ticket.number}; they will answer here in this chat.`]);
   });
 
+  const lastTurn = async (user: bigint) => {
+    const contact = await scope.db.contact.findFirstOrThrow({ where: { telegramUserId: user } });
+    const turn = await scope.db.auditEvent.findFirstOrThrow({ where: { entityId: contact.id, action: "assistant.turn" }, orderBy: { createdAt: "desc" } });
+    return turn.after as { by: string; cited: string | null; unanswered: boolean; llmFailed?: string };
+  };
+
+  it("cites the article a knowledge-base answer comes from, also when the model does not name it", async () => {
+    let m = h.telegram.calls.length;
+    h.llm!.play({ toolCalls: [{ name: "search_knowledge_base", arguments: { query: "file a claim" } }] }, { content: "You can file it online in your Acme account under Claims > New claim, or by phone on 0800 123 456, 24 hours a day." });
+    await h.say(h.botA, 8011, "How do I make a claim?");
+    expect(h.textsTo(h.botA, 8011, m)).toEqual(['You can file it online in your Acme account under Claims > New claim, or by phone on 0800 123 456, 24 hours a day.\n\n(From our help article "How to file a claim")']);
+    expect(await lastTurn(8011n)).toMatchObject({ by: "openai", cited: "How to file a claim", unanswered: false });
+
+    // Named by the model: kept as it is.
+    m = h.telegram.calls.length;
+    h.llm!.play({ toolCalls: [{ name: "search_knowledge_base", arguments: { query: "claim duration" } }] }, { content: 'Most home claims are decided within 10 working days. (From our help article "How long does a claim take?")' });
+    await h.say(h.botA, 8011, "How long until my claim is decided?");
+    expect(h.textsTo(h.botA, 8011, m)).toEqual(['Most home claims are decided within 10 working days. (From our help article "How long does a claim take?")']);
+    expect(await lastTurn(8011n)).toMatchObject({ by: "openai", cited: "How long does a claim take?" });
+  });
+
+  it("gives the model no article for an off-topic question, so no answer to it cites one", async () => {
+    const m = h.telegram.calls.length;
+    h.llm!.requests.length = 0;
+    // The query shares "premium" with an article, which the ranking still finds unlikely. Even a
+    // model that names an article anyway cites nothing: it was given none.
+    h.llm!.play(
+      { toolCalls: [{ name: "search_knowledge_base", arguments: { query: "discount for students on premium" } }] },
+      { content: 'I could not find that in our help articles. (From our help article "Paying your premium and payment methods")' },
+    );
+    await h.say(h.botA, 8012, "can I get a discount on my premium for being a student?");
+    const toolResult = JSON.parse(h.llm!.requests[1].messages.find((x: any) => x.role === "tool").content);
+    expect(toolResult.articles).toEqual([]);
+    expect(h.textsTo(h.botA, 8012, m)).toHaveLength(1);
+    expect(await lastTurn(8012n)).toMatchObject({ by: "openai", cited: null, unanswered: true });
+  });
+
+  it("answers offline in the same turn when the LLM fails, citing the article", async () => {
+    const m = h.telegram.calls.length;
+    h.llm!.play({ fail: 500 }, { fail: 500 });
+    await h.say(h.botA, 8013, "How do I file a claim?");
+    const said = h.textsTo(h.botA, 8013, m);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/How to file a claim/);
+    expect(await lastTurn(8013n)).toMatchObject({ by: "offline", cited: "How to file a claim", llmFailed: expect.any(String) });
+  });
+
   it("writes every turn and tool call to the audit log as the assistant", async () => {
     h.llm!.play({ toolCalls: [{ name: "search_knowledge_base", arguments: { query: "roaming abroad" } }] }, { content: "I could not find that in our help articles." });
     await h.say(h.botA, 8006, "Can I use my phone abroad?");
