@@ -47,7 +47,7 @@ export interface Concept {
   related: Map<string, number>;
 }
 
-export const FEATURES = ["cov", "head", "soft", "headSoft", "wordnet", "bm25rel", "bm25abs", "centroid"] as const;
+export const FEATURES = ["cov", "head", "soft", "wordnet", "bm25rel", "bm25abs", "centroid"] as const;
 /** The ranking features, and two more about the question that only the confidence uses. */
 export type Features = Record<(typeof FEATURES)[number] | "miss" | "known", number>;
 
@@ -59,8 +59,6 @@ interface Doc {
   headKeys: Set<string>;
   /** Ids (into the index's vocabulary) of the article's words that have a vector. */
   wordIds: Int32Array;
-  /** The same, for its title, tags, keywords and examples only. */
-  headIds: Int32Array;
   centroid: Float32Array | null;
 }
 
@@ -127,7 +125,6 @@ export class ArticleIndex {
       const keys = new Set<string>();
       const headKeys = new Set<string>();
       const ids = new Set<number>();
-      const headIds = new Set<number>();
       const centroid = new Float32Array(DIM);
       let weight = 0;
       for (const field of FIELDS) {
@@ -150,7 +147,6 @@ export class ArticleIndex {
                 rows.push(v);
               }
               ids.add(id);
-              if (field !== "body") headIds.add(id);
               const iw = this.specificity(w.surface) * BOOST[field];
               for (let d = 0; d < DIM; d++) centroid[d]! += iw * v[d]!;
               weight += iw;
@@ -162,7 +158,7 @@ export class ArticleIndex {
       }
       for (const k of keys) this.df.set(k, (this.df.get(k) ?? 0) + 1);
       for (const k of keys) this.allKeys.add(k);
-      return { article, tf, len, keys, headKeys, wordIds: Int32Array.from(ids), headIds: Int32Array.from(headIds), centroid: weight ? centroid : null };
+      return { article, tf, len, keys, headKeys, wordIds: Int32Array.from(ids), centroid: weight ? centroid : null };
     });
     // Support synonyms are words customers misspell too ("conection").
     for (const w of SYNONYMS.flat()) if (!this.vocabulary.has(w)) this.vocabulary.set(w, 0);
@@ -266,7 +262,6 @@ export class ArticleIndex {
       let soft = 0;
       let miss = 0;
       let wn = 0;
-      let headSoft = 0;
       concepts.forEach((c, ci) => {
         let lex = 0;
         let lexHead = 0;
@@ -278,9 +273,6 @@ export class ArticleIndex {
         const s = sims[ci];
         if (s) for (const id of doc.wordIds) best = Math.max(best, s[id]!);
         const near = best > 0.4 ? Math.min(1, (best - 0.4) / 0.4) : 0;
-        let bestHead = 0;
-        if (s) for (const id of doc.headIds) bestHead = Math.max(bestHead, s[id]!);
-        headSoft += c.importance * Math.max(lexHead, bestHead > 0.4 ? Math.min(1, (bestHead - 0.4) / 0.4) : 0);
         cov += c.importance * lex;
         head += c.importance * lexHead;
         soft += c.importance * Math.max(lex, near);
@@ -296,7 +288,6 @@ export class ArticleIndex {
         head: head / total,
         soft: soft / total,
         wordnet: wn / total,
-        headSoft: headSoft / total,
         bm25rel: maxBm25 > 0 ? bm25[i]! / maxBm25 : 0,
         bm25abs: Math.min(1, bm25[i]! / idealBm25),
         centroid,
