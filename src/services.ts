@@ -31,7 +31,7 @@ export interface Services {
 }
 
 export function createServices(config: Config, logger: Logger, database: Database): Services {
-  const scopes = new TenantScopes(database.prisma, { statementTimeoutMs: config.statementTimeoutMs, mode: config.tenantSettings });
+  const scopes = new TenantScopes(database.prisma, { statementTimeoutMs: config.statementTimeoutMs, mode: config.tenantSettings, reads: database.reads });
   const directory = new Directory(database.prisma, scopes);
   const secrets = new SecretBox(config.authSecret);
   const events = createEventBus(config.redisUrl);

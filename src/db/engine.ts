@@ -18,6 +18,15 @@ export interface SqlRunner {
   session<T>(fn: (s: SqlRunner) => Promise<T>): Promise<T>;
 }
 
+/**
+ * Runs one read statement in its own transaction after `settings` (statements without
+ * parameters that put the transaction under the app role and the tenant), in as few
+ * round trips as the engine allows. Used by tenant scopes for compiled reads.
+ */
+export interface ReadRunner {
+  read(settings: string, sql: string, params: unknown[]): Promise<{ j: unknown }[]>;
+}
+
 export interface DatabaseStats {
   /** SQL statements sent by the application (transaction control included), since start. */
   statements: number;
@@ -28,6 +37,7 @@ export interface Database {
   stats: DatabaseStats;
   prisma: PrismaClient;
   sql: SqlRunner;
+  reads: ReadRunner;
   close(): Promise<void>;
 }
 
@@ -97,17 +107,32 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
   const stats: DatabaseStats = { statements: 0 };
   const prisma = new PrismaClient({ adapter: pgliteAdapter(lite, () => stats.statements++) as never });
+  const reads: ReadRunner = {
+    // PGlite's transaction() holds its one session for the whole transaction, as Prisma's adapter does.
+    read: (settings, text, params) =>
+      lite.transaction(async (tx) => {
+        stats.statements += 4; // BEGIN, the settings, the read, COMMIT
+        await tx.exec(settings);
+        return (await tx.query<{ j: unknown }>(text, params)).rows;
+      }),
+  };
   return {
     kind: "pglite",
     stats,
     prisma,
     sql,
+    reads,
     async close() {
       await prisma.$disconnect();
       await lite.close();
       unlock();
     },
   };
+}
+
+/** A failure of the connection itself (not of a statement): the pool must not reuse it. */
+function isConnectionError(err: unknown): boolean {
+  return !(err as { code?: unknown })?.code || !/^[0-9A-Z]{5}$/.test(String((err as { code: unknown }).code));
 }
 
 async function openPostgres(url: string, statementTimeoutMs?: number): Promise<Database> {
@@ -149,11 +174,32 @@ async function openPostgres(url: string, statementTimeoutMs?: number): Promise<D
     };
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool) });
+  const reads: ReadRunner = {
+    async read(settings, text, params) {
+      const client = await prismaPool.connect();
+      let broken: Error | undefined;
+      try {
+        // BEGIN and the settings travel in one round trip (simple protocol, no parameters).
+        await client.query(`BEGIN; ${settings}`);
+        stats.statements++; // two statements in that one call
+        const result = await client.query<{ j: unknown }>(text, params);
+        await client.query("COMMIT");
+        return result.rows;
+      } catch (err) {
+        if (isConnectionError(err)) broken = err as Error;
+        else await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
   return {
     kind: "postgres",
     stats,
     prisma,
     sql: runner(pool),
+    reads,
     async close() {
       await prisma.$disconnect();
       await prismaPool.end().catch(() => undefined);

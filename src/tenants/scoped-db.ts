@@ -4,6 +4,8 @@
 // forgot a condition. This file and the rest of src/tenants/ are the only code
 // that holds the root client.
 import { Prisma, type PrismaClient } from "../generated/prisma/index.js";
+import type { ReadRunner } from "../db/engine.js";
+import { compileRead } from "../db/sql-reads.js";
 
 export const APP_ROLE = "tandem_app";
 
@@ -59,6 +61,20 @@ function settingsStatements(db: RootDb, mode: TenantSettingsMode, tenantIds: rea
   ];
 }
 
+/**
+ * The same settings as one text without parameters, for compiled reads that send them
+ * with BEGIN in one round trip. Inlining is safe: tenant ids match ID_LIST (checked
+ * before a scope exists), the role is a constant and the timeout an integer.
+ */
+function settingsText(mode: TenantSettingsMode, tenantIds: readonly string[], statementTimeoutMs: number): string {
+  checkTenantIds(tenantIds);
+  const ids = tenantIds.join(",");
+  const timeout = Math.trunc(statementTimeoutMs);
+  return mode === "set_config"
+    ? `SELECT set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', '${ids}', true), set_config('statement_timeout', '${timeout}', true)`
+    : `SET LOCAL ROLE ${APP_ROLE}; SET LOCAL app.tenant_id = '${ids}'; SET LOCAL statement_timeout = ${timeout}`;
+}
+
 /** Models with a tenantId column (the tenant-owned tables). */
 const TENANT_MODELS = new Set(Prisma.dmmf.datamodel.models.filter((m) => m.fields.some((f) => f.name === "tenantId")).map((m) => m.name));
 /** Operations whose `where` may take any filter. */
@@ -77,13 +93,17 @@ function withTenants(model: string | undefined, operation: string, args: unknown
   return { ...a, where: a.where ? { AND: [a.where, tenant] } : tenant };
 }
 
-function extendScoped(root: RootDb, mode: TenantSettingsMode, tenantIds: readonly string[], statementTimeoutMs: number) {
+function extendScoped(root: RootDb, mode: TenantSettingsMode, tenantIds: readonly string[], statementTimeoutMs: number, reads: ReadRunner | null) {
+  const settings = settingsText(mode, tenantIds, statementTimeoutMs);
   return root.$extends({
     name: "tenant-scope",
     query: {
       // Every operation, raw SQL included: nothing reaches the database through a scope without the tenant set.
       async $allOperations({ model, operation, args, query }) {
         const scoped = withTenants(model, operation, args, tenantIds) as typeof args;
+        // Reads the compiler understands skip Prisma's query engine: one statement, same transaction rules.
+        const read = reads && compileRead(model, operation, scoped);
+        if (read) return read.decode(await reads.read(settings, read.sql, read.params));
         const results = await root.$transaction([...settingsStatements(root, mode, tenantIds, statementTimeoutMs), query(scoped)]);
         return results[results.length - 1];
       },
@@ -109,14 +129,16 @@ export class TenantScopes {
   private readonly cache = new Map<string, TenantScope>();
   private readonly statementTimeoutMs: number;
   private readonly maxCached: number;
+  private readonly reads: ReadRunner | null;
   readonly mode: TenantSettingsMode;
   constructor(
     private readonly root: RootDb,
-    options: { statementTimeoutMs?: number; maxCached?: number; mode?: TenantSettingsMode } = {},
+    options: { statementTimeoutMs?: number; maxCached?: number; mode?: TenantSettingsMode; reads?: ReadRunner | null } = {},
   ) {
     this.statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
     this.maxCached = options.maxCached ?? 2_000;
     this.mode = options.mode ?? "set_config";
+    this.reads = options.reads ?? null;
   }
 
   forTenant(tenantId: string): TenantScope {
@@ -152,10 +174,10 @@ export class TenantScopes {
   }
 
   private create(tenantIds: readonly string[]): TenantScope {
-    const { root, statementTimeoutMs, mode } = this;
+    const { root, statementTimeoutMs, mode, reads } = this;
     return {
       tenantIds,
-      db: extendScoped(root, mode, tenantIds, statementTimeoutMs),
+      db: extendScoped(root, mode, tenantIds, statementTimeoutMs, reads),
       tx(fn, options) {
         return root.$transaction(
           async (tx) => {
