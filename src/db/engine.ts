@@ -25,6 +25,8 @@ export interface SqlRunner {
  */
 export interface ReadRunner {
   read(settings: string, sql: string, params: unknown[]): Promise<{ j: unknown }[]>;
+  /** One statement on its own, as the connecting role (global tables only: tenant tables need `read`). */
+  readGlobal(sql: string, params: unknown[]): Promise<{ j: unknown }[]>;
 }
 
 export interface DatabaseStats {
@@ -115,6 +117,10 @@ async function openPglite(dataDir: string): Promise<Database> {
         await tx.exec(settings);
         return (await tx.query<{ j: unknown }>(text, params)).rows;
       }),
+    async readGlobal(text, params) {
+      stats.statements++;
+      return (await lite.query<{ j: unknown }>(text, params)).rows;
+    },
   };
   return {
     kind: "pglite",
@@ -192,6 +198,9 @@ async function openPostgres(url: string, statementTimeoutMs?: number): Promise<D
       } finally {
         client.release(broken);
       }
+    },
+    async readGlobal(text, params) {
+      return (await prismaPool.query<{ j: unknown }>(text, params)).rows;
     },
   };
   return {

@@ -253,10 +253,13 @@ export class Directory {
    */
   async membersIn(pairs: readonly { tenantId: string; operatorId: string }[]) {
     if (!pairs.length) return [];
-    const rows = await this.root.membership.findMany({
+    const args = {
       where: { tenantId: { in: [...new Set(pairs.map((p) => p.tenantId))] }, operatorId: { in: [...new Set(pairs.map((p) => p.operatorId))] } },
       include: { operator: { select: { id: true, email: true, name: true, disabledAt: true } } },
-    });
+    } satisfies Prisma.MembershipFindManyArgs;
+    // Every operator list and queue page asks this: one compiled statement instead of Prisma's two.
+    const prisma = () => this.root.membership.findMany(args);
+    const rows = this.inTransaction ? await prisma() : await this.scopes.readGlobal("Membership", "findMany", args, prisma);
     const wanted = new Set(pairs.map((p) => `${p.tenantId}:${p.operatorId}`));
     return rows.filter((m) => wanted.has(`${m.tenantId}:${m.operatorId}`)).map((m) => ({ tenantId: m.tenantId, role: m.role, ...m.operator }));
   }

@@ -141,6 +141,15 @@ export class TenantScopes {
     this.reads = options.reads ?? null;
   }
 
+  /**
+   * A read of global tables (memberships, operators) through the read compiler when it
+   * understands it, else through Prisma's `fallback`. Only src/tenants/ reads them.
+   */
+  async readGlobal<T>(model: string, operation: "findMany" | "findFirst" | "findUnique", args: object, fallback: () => Promise<T>): Promise<T> {
+    const read = this.reads && compileRead(model, operation, args);
+    return read ? (read.decode(await this.reads!.readGlobal(read.sql, read.params)) as T) : fallback();
+  }
+
   forTenant(tenantId: string): TenantScope {
     return this.forTenants([tenantId]);
   }

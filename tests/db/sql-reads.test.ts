@@ -94,6 +94,17 @@ describe(`compiled reads (${ENGINE})`, () => {
     await expect(app.services.scopes.forTenant(b!.tenantId).db.ticket.findUniqueOrThrow(where)).rejects.toMatchObject({ code: "P2025" });
   });
 
+  it("reads memberships with their operators (a global read) as Prisma does", async () => {
+    const op = await app.services.directory.createOperator({ email: "reads@example.com", name: "Reads Op", password: "a long enough password" });
+    for (const r of rows) await app.services.directory.addMember(r.tenantId, op.email, "AGENT", { type: "SYSTEM" });
+    const args = { where: { tenantId: { in: rows.map((r) => r.tenantId) }, operatorId: { in: [op.id] } }, include: { operator: { select: { id: true, email: true, name: true, disabledAt: true } } } };
+    const compiled = await app.services.scopes.readGlobal("Membership", "findMany", args, () => Promise.reject(new Error("not compiled")));
+    const prisma = await app.services.database.prisma.membership.findMany(args);
+    const byId = (list: { id: string }[]) => [...list].sort((x, y) => x.id.localeCompare(y.id));
+    expect(byId(compiled as { id: string }[])).toEqual(byId(prisma));
+    expect(prisma).toHaveLength(2);
+  });
+
   it("leaves what it does not understand to Prisma", () => {
     expect(compileRead("Ticket", "findMany", { cursor: { tenantId_id: { tenantId: "t", id: "x" } } })).toBeNull();
     expect(compileRead("Ticket", "findMany", { where: { messages: { some: { body: { contains: "x" } } } } })).toBeNull();
