@@ -136,6 +136,24 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
+/**
+ * `$1`, `$2`… replaced by SQL literals, quoted by the driver's own escaping. The read
+ * compiler emits placeholders only where a value goes (never inside quotes or names).
+ */
+function inlineParams(text: string, params: unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_m, n: string) => {
+    const v = params[Number(n) - 1];
+    if (v === null) return "NULL";
+    if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+    if (typeof v === "number" && Number.isFinite(v)) return String(v);
+    if (typeof v === "string") {
+      if (v.includes("\0")) throw new Error("A string with a NUL character cannot be sent to PostgreSQL.");
+      return pg.escapeLiteral(v);
+    }
+    throw new Error(`Cannot inline a ${typeof v} into SQL`);
+  });
+}
+
 /** A failure of the connection itself (not of a statement): the pool must not reuse it. */
 function isConnectionError(err: unknown): boolean {
   return !(err as { code?: unknown })?.code || !/^[0-9A-Z]{5}$/.test(String((err as { code: unknown }).code));
@@ -182,16 +200,17 @@ async function openPostgres(url: string, statementTimeoutMs?: number): Promise<D
   const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool) });
   const reads: ReadRunner = {
     async read(settings, text, params) {
+      // One round trip: BEGIN, the settings, the read with its values inlined, COMMIT in a
+      // single simple-protocol message (which cannot carry bind parameters).
+      const statements = `BEGIN; ${settings}; ${inlineParams(text, params)}; COMMIT`;
       const client = await prismaPool.connect();
       let broken: Error | undefined;
       try {
-        // BEGIN and the settings travel in one round trip (simple protocol, no parameters).
-        await client.query(`BEGIN; ${settings}`);
-        stats.statements++; // two statements in that one call
-        const result = await client.query<{ j: unknown }>(text, params);
-        await client.query("COMMIT");
-        return result.rows;
+        stats.statements += 3; // counted once by the pool's wrapper: BEGIN, settings, read, COMMIT
+        const results = (await client.query(statements)) as unknown as pg.QueryResult<{ j: unknown }>[];
+        return results[results.length - 2]!.rows;
       } catch (err) {
+        // The failed statement left the transaction aborted (or the connection is gone).
         if (isConnectionError(err)) broken = err as Error;
         else await client.query("ROLLBACK").catch((e: Error) => (broken = e));
         throw err;

@@ -111,6 +111,40 @@ function extendScoped(root: RootDb, mode: TenantSettingsMode, tenantIds: readonl
   });
 }
 
+const READ_OPERATIONS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "count"]);
+
+/**
+ * The scoped client with its reads answered before Prisma's extension machinery runs
+ * (which costs more than the compiled statement itself). What the compiler does not
+ * understand still goes through `client`, and so through `$allOperations` above.
+ */
+function withCompiledReads(client: ScopedClient, tenantIds: readonly string[], settings: string, reads: ReadRunner): ScopedClient {
+  const delegates = new Map<string | symbol, unknown>();
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof prop !== "string" || !value || typeof value !== "object" || !("findMany" in value)) return value;
+      let delegate = delegates.get(prop);
+      if (!delegate) {
+        const model = prop.charAt(0).toUpperCase() + prop.slice(1);
+        delegate = new Proxy(value as object, {
+          get(d, operation, r) {
+            const fn = Reflect.get(d, operation, r) as unknown;
+            if (typeof operation !== "string" || !READ_OPERATIONS.has(operation) || typeof fn !== "function") return fn;
+            return (args?: unknown) => {
+              const read = compileRead(model, operation, withTenants(model, operation, args, tenantIds));
+              if (!read) return (fn as (a?: unknown) => unknown).call(d, args);
+              return reads.read(settings, read.sql, read.params).then((rows) => read.decode(rows));
+            };
+          },
+        });
+        delegates.set(prop, delegate);
+      }
+      return delegate;
+    },
+  });
+}
+
 const ID_LIST = /^[A-Za-z0-9_-]+$/;
 
 function checkTenantIds(tenantIds: readonly string[]): void {
@@ -186,7 +220,7 @@ export class TenantScopes {
     const { root, statementTimeoutMs, mode, reads } = this;
     return {
       tenantIds,
-      db: extendScoped(root, mode, tenantIds, statementTimeoutMs, reads),
+      db: reads ? withCompiledReads(extendScoped(root, mode, tenantIds, statementTimeoutMs, reads), tenantIds, settingsText(mode, tenantIds, statementTimeoutMs), reads) : extendScoped(root, mode, tenantIds, statementTimeoutMs, null),
       tx(fn, options) {
         return root.$transaction(
           async (tx) => {
