@@ -191,7 +191,8 @@ export class ArticleIndex {
     // A common English word is what the customer meant; only a swap of two letters is taken for a typo.
     const rank = this.vectors?.rank(w);
     const common = rank !== undefined && rank < 20_000;
-    const max = w.length >= 8 ? 2 : 1;
+    // Two typos in a long word, or in a six- or seven-letter one that is no English word ("tarrif").
+    const max = w.length >= 8 || (w.length >= 6 && rank === undefined) ? 2 : 1;
     let best: { w: string; d: number; n: number } | null = null;
     for (const [v, n] of this.vocabulary) {
       if ((w.length === 4 || common) && !isSwap(w, v)) continue;
@@ -214,7 +215,9 @@ export class ArticleIndex {
       const alts = new Map<string, number>([[w.key, 1]]);
       for (const s of synonymsOf(w.key)) if (!alts.has(s)) alts.set(s, 0.6);
       const rel = new Map<string, number>();
-      for (const [r, weight] of related(w.lemma)) {
+      // Common words have many senses: their WordNet relations are mostly about the other ones.
+      const rank = this.vectors?.rank(w.surface);
+      for (const [r, weight] of rank !== undefined && rank < 3_000 ? [] : related(w.lemma)) {
         const k = stem(r);
         if (!alts.has(k) && this.allKeys.has(k)) rel.set(k, Math.max(rel.get(k) ?? 0, weight));
       }
