@@ -40,6 +40,11 @@ const PHRASES: [RegExp, string][] = [
   [/\b(?:how much|what(?:'s| is| does it) cost)\b/gi, " cost "],
   [/\b(?:how long|how many days|how soon|how quickly)\b/gi, " long time "],
   [/\b(?:cut (?:us |me |it )?off|switched off|disconnect(?:ed)?)\b/gi, " disconnect "],
+  // How a grievance is told: failing again and again, nobody answering, wanting it taken higher.
+  [
+    /\b(?:above you|(?:someone|somebody|anyone) (?:senior|higher up|in charge)|(?:your|a) (?:manager|supervisor|boss)|escalat\w*|independent (?:body|person|review|adjudicator)|ombudsman|regulator|take (?:this|it|things) further|(?:third|fourth|fifth|umpteenth) time|no (?:reply|response|answer)\b|nobody (?:ever )?(?:rings|calls|answers|replies|gets back)|(?:made|making) a mess|nothing (?:ever )?gets (?:sorted|done|fixed)|(?:still )?not (?:been )?(?:sorted|resolved)|(?:didn'?t|did not|never) (?:turn(?:ed)? up|show(?:ed)? up|call(?:ed)? back|r[ia]ng back))/gi,
+    " complaint ",
+  ],
 ];
 
 /** Amounts and units written out, so "£412", "53p" and "14 m3" meet articles that talk money and measures. */
