@@ -70,6 +70,11 @@ export interface Scored {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** How near a word is to another from their vectors' cosine: 0 up to NEAR_FROM, then rising to 1 at NEAR_FROM + NEAR_SPAN. */
+const NEAR_FROM = 0.4;
+const NEAR_SPAN = 0.4;
+const near = (cos: number) => (cos > NEAR_FROM ? Math.min(1, (cos - NEAR_FROM) / NEAR_SPAN) : 0);
+
 /** The model's linear score of an article's features. */
 export function rankScore(f: Features, weights: Record<string, number> = MODEL.rank.weights): number {
   let s = 0;
@@ -253,7 +258,7 @@ export class ArticleIndex {
       if ([...c.alts.keys()].some((k) => this.allKeys.has(k))) return 1;
       const s = sims[ci];
       const best = s ? s.reduce((m, x) => Math.max(m, x), 0) : 0;
-      return best > 0.4 ? Math.min(1, (best - 0.4) / 0.4) : 0;
+      return near(best);
     });
     const known = concepts.reduce((acc, c, ci) => acc + c.importance * kbMatch[ci]!, 0) / total;
     const bm25 = this.docs.map((doc) => this.bm25(doc, concepts));
@@ -275,14 +280,14 @@ export class ArticleIndex {
         let best = 0;
         const s = sims[ci];
         if (s) for (const id of doc.wordIds) best = Math.max(best, s[id]!);
-        const near = best > 0.4 ? Math.min(1, (best - 0.4) / 0.4) : 0;
+        const nearness = near(best);
         cov += c.importance * lex;
         head += c.importance * lexHead;
-        soft += c.importance * Math.max(lex, near);
+        soft += c.importance * Math.max(lex, nearness);
         let rel = 0;
         for (const [k, w] of c.related) if (doc.keys.has(k)) rel = Math.max(rel, w);
         wn += c.importance * Math.max(lex, rel);
-        miss = Math.max(miss, c.importance * (1 - Math.max(lex, near)));
+        miss = Math.max(miss, c.importance * (1 - Math.max(lex, nearness)));
       });
       // Without a vector for any of the question's words, the words themselves are all there is.
       const centroid = qWeight && doc.centroid ? cosine(qCentroid, doc.centroid) : soft / total;
@@ -382,6 +387,12 @@ export function plausibleHits(hits: readonly ArticleHit[]): ArticleHit[] {
   const [best] = hits;
   if (!best || (best.confidence ?? 0) < CONFIDENCE_THRESHOLD / 2) return [];
   return hits.filter((h) => best.score - h.score <= LLM_WINDOW);
+}
+
+/** Loads the language data (word vectors, WordNet) now, so that no customer's reply waits for it. */
+export function warmUp(): void {
+  wordVectors();
+  related("warm");
 }
 
 /** What identifies one state of a knowledge base: the index is rebuilt only when it changes. */
