@@ -218,14 +218,21 @@ export class TenantScopes {
 
   private create(tenantIds: readonly string[]): TenantScope {
     const { root, statementTimeoutMs, mode, reads } = this;
+    // Statements inside a transaction name the tenant(s) too, so they use the tenant's indexes.
+    const txRoot = root.$extends({
+      name: "tenant-conditions",
+      query: {
+        $allOperations: ({ model, operation, args, query }) => query(withTenants(model, operation, args, tenantIds) as typeof args),
+      },
+    });
     return {
       tenantIds,
       db: reads ? withCompiledReads(extendScoped(root, mode, tenantIds, statementTimeoutMs, reads), tenantIds, settingsText(mode, tenantIds, statementTimeoutMs), reads) : extendScoped(root, mode, tenantIds, statementTimeoutMs, null),
       tx(fn, options) {
-        return root.$transaction(
+        return txRoot.$transaction(
           async (tx) => {
             for (const statement of settingsStatements(tx as unknown as RootDb, mode, tenantIds, statementTimeoutMs)) await statement;
-            return fn(tx);
+            return fn(tx as unknown as TenantTx);
           },
           { timeout: options?.timeoutMs ?? 10_000, maxWait: 10_000 },
         );
