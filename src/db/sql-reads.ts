@@ -263,8 +263,15 @@ function arrayLiteral(values: unknown[]): string {
   return `{${values.map((v) => `"${String(v).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`;
 }
 
+/** Only plain objects are filters: Prisma.DbNull, Decimal and other instances are values Prisma alone reads. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
 function scalarFilter(b: Builder, f: FieldMeta, col: string, filter: unknown): string {
+  if (f.type === "Json" || f.type === "Decimal" || f.type === "Bytes") unsupported(`filter on ${f.type}`);
   if (filter === null) return `${col} IS NULL`;
+  if (typeof filter === "object" && !(filter instanceof Date) && !isPlainObject(filter)) unsupported("filter value");
   if (typeof filter !== "object" || filter instanceof Date) {
     if (f.isList) unsupported("list equality");
     return `${col} = ${b.param(paramValue(f, filter))}`;
@@ -293,7 +300,8 @@ function scalarFilter(b: Builder, f: FieldMeta, col: string, filter: unknown): s
       }
       case "not":
         if (value === null) parts.push(`${col} IS NOT NULL`);
-        else if (typeof value === "object" && !(value instanceof Date)) parts.push(`NOT (${scalarFilter(b, f, col, value)})`);
+        else if (isPlainObject(value)) parts.push(`NOT (${scalarFilter(b, f, col, value)})`);
+        else if (typeof value === "object" && !(value instanceof Date)) unsupported("not value");
         // Prisma's `not: x` also keeps rows whose column is NULL.
         else parts.push(`(${col} <> ${b.param(paramValue(f, value))} OR ${col} IS NULL)`);
         break;
@@ -326,7 +334,7 @@ function scalarFilter(b: Builder, f: FieldMeta, col: string, filter: unknown): s
 
 function whereSql(b: Builder, model: ModelMeta, alias: string, where: unknown): string {
   if (where === undefined || where === null) return "TRUE";
-  if (typeof where !== "object" || Array.isArray(where)) unsupported("where");
+  if (!isPlainObject(where)) unsupported("where");
   const parts: string[] = [];
   for (const [key, value] of Object.entries(where as Record<string, unknown>)) {
     if (value === undefined) continue;

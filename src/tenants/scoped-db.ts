@@ -145,6 +145,37 @@ function withCompiledReads(client: ScopedClient, tenantIds: readonly string[], s
   });
 }
 
+/**
+ * Inside a transaction the compiled reads go through Prisma's raw query on the
+ * transaction's own connection: still about a third of a model query's CPU.
+ */
+function withCompiledTxReads(tx: TenantTx, tenantIds: readonly string[]): TenantTx {
+  const delegates = new Map<string | symbol, unknown>();
+  return new Proxy(tx, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof prop !== "string" || !value || typeof value !== "object" || !("findMany" in value)) return value;
+      let delegate = delegates.get(prop);
+      if (!delegate) {
+        const model = prop.charAt(0).toUpperCase() + prop.slice(1);
+        delegate = new Proxy(value as object, {
+          get(d, operation, r) {
+            const fn = Reflect.get(d, operation, r) as unknown;
+            if (typeof operation !== "string" || !READ_OPERATIONS.has(operation) || typeof fn !== "function") return fn;
+            return (args?: unknown) => {
+              const read = compileRead(model, operation, withTenants(model, operation, args, tenantIds));
+              if (!read) return (fn as (a?: unknown) => unknown).call(d, args);
+              return target.$queryRawUnsafe<{ j: unknown }[]>(read.sql, ...read.params).then((rows) => read.decode(rows));
+            };
+          },
+        });
+        delegates.set(prop, delegate);
+      }
+      return delegate;
+    },
+  });
+}
+
 const ID_LIST = /^[A-Za-z0-9_-]+$/;
 
 function checkTenantIds(tenantIds: readonly string[]): void {
@@ -232,7 +263,7 @@ export class TenantScopes {
         return txRoot.$transaction(
           async (tx) => {
             for (const statement of settingsStatements(tx as unknown as RootDb, mode, tenantIds, statementTimeoutMs)) await statement;
-            return fn(tx as unknown as TenantTx);
+            return fn(withCompiledTxReads(tx as unknown as TenantTx, tenantIds));
           },
           { timeout: options?.timeoutMs ?? 10_000, maxWait: 10_000 },
         );
