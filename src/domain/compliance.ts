@@ -5,29 +5,16 @@ import { BACK_OFFICE_ROLES } from "../tenants/permissions.js";
 import type { TenantTx } from "../tenants/scoped-db.js";
 import type { Actor } from "./actor.js";
 import { recordAudit } from "./audit.js";
+import { CHECK_TRANSITIONS, isDecided, OPEN_STATUSES } from "./compliance-status.js";
 import { resolveContactId } from "./contacts.js";
 import type { TenantDeps } from "./deps.js";
 import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
 import { must, optionalText, text } from "./input.js";
 import { lockMembership, lockRow, refusal } from "./row-lock.js";
 
-/** The only moves a check can make. */
-export const CHECK_TRANSITIONS: Record<ComplianceStatus, readonly ComplianceStatus[]> = {
-  PENDING: ["IN_REVIEW"],
-  IN_REVIEW: ["PASSED", "FAILED", "WAIVED"],
-  PASSED: [],
-  FAILED: [],
-  WAIVED: [],
-};
-
-export const OPEN_STATUSES: readonly ComplianceStatus[] = ["PENDING", "IN_REVIEW"];
 const MAX_EVIDENCE = 100;
 
 export type CheckSubject = { contactId: string } | { recordId: string } | { settlementId: string };
-
-export function isDecided(status: ComplianceStatus): boolean {
-  return CHECK_TRANSITIONS[status].length === 0;
-}
 
 /** Undecided after its due date. */
 export function isOverdue(check: Pick<ComplianceCheck, "status" | "dueAt">, now = new Date()): boolean {

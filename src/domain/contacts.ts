@@ -2,7 +2,7 @@
 import type { Contact, Prisma } from "../generated/prisma/index.js";
 import type { TenantTx } from "../tenants/scoped-db.js";
 import { recordAudit } from "./audit.js";
-import { isDecided } from "./compliance.js";
+import { isDecided } from "./compliance-status.js";
 import type { TenantDeps } from "./deps.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors.js";
 import { email, must, optionalText, phone, tags, text, unique } from "./input.js";
