@@ -1,4 +1,5 @@
-// `npm start` as a new user runs it: a real process on a fresh data folder, twice.
+// `npm start` as a new user runs it: a real process on a fresh data folder, twice. It runs
+// what `npm start` runs (bin/start.js: the compiled server, built first if src/ changed).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +15,7 @@ interface Started {
 }
 
 function start(): Promise<Started> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["bin/start.js"], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", DATABASE_URL: "", TEST_DATABASE: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });

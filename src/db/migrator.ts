@@ -5,13 +5,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../config.js";
 import type { SqlRunner } from "./engine.js";
 
-export const MIGRATIONS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../../prisma/migrations",
-);
+// From the project root, not from this module: the built server is one bundle in dist/.
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "prisma", "migrations");
 
 /** Arbitrary but fixed: every Tandem process takes this lock before migrating. */
 const MIGRATION_LOCK_KEY = 727_274_001;
