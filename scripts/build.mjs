@@ -7,6 +7,8 @@
 // What cannot be bundled stays in node_modules: PGlite (finds its WebAssembly next to its
 // own module), the generated Prisma client (CommonJS with its own WebAssembly), argon2
 // (a native addon) and ioredis (reads its own package.json).
+// It also makes, once per PGlite version, the initialised embedded database that a first
+// start copies instead of running initdb (src/db/pglite-template.ts).
 //
 //   node scripts/build.mjs              build now
 //   node scripts/build.mjs --if-stale   build only when src/ changed since the last build
@@ -16,7 +18,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = path.join(ROOT, "src");
@@ -84,7 +86,7 @@ export async function build({ quiet = false } = {}) {
   rmSync(tmp, { recursive: true, force: true });
   try {
     await esbuild({
-      entryPoints: { main: path.join(SRC, "main.ts"), cli: path.join(SRC, "cli.ts") },
+      entryPoints: { main: path.join(SRC, "main.ts"), cli: path.join(SRC, "cli.ts"), "pglite-template": path.join(SRC, "db", "pglite-template.ts") },
       outdir: tmp,
       format: "esm",
       platform: "node",
@@ -117,6 +119,20 @@ export async function build({ quiet = false } = {}) {
     rmSync(tmp, { recursive: true, force: true });
   }
   if (!quiet) process.stderr.write(`built dist/ from ${files.length} source files in ${Math.round(performance.now() - started)} ms\n`);
+  await prepareTemplate(quiet);
+}
+
+/** The initialised embedded database a first start copies (src/db/pglite-template.ts); made once per PGlite version. */
+async function prepareTemplate(quiet) {
+  const started = performance.now();
+  try {
+    const { ensurePgliteTemplate } = await import(pathToFileURL(path.join(DIST, "pglite-template.js")).href);
+    const { dir, created } = await ensurePgliteTemplate();
+    if (created && !quiet) process.stderr.write(`initialised the embedded database template ${path.relative(ROOT, dir)} in ${Math.round(performance.now() - started)} ms\n`);
+  } catch (err) {
+    // Only time is lost: a first start without a template runs initdb itself.
+    process.stderr.write(`warning: no embedded database template (${err?.message ?? err}); the first start will initialise the database itself\n`);
+  }
 }
 
 function isSymlink(p) {

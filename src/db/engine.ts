@@ -7,6 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { pgliteAdapter } from "./pglite-adapter.js";
+import { restorePgliteTemplate } from "./pglite-template.js";
 import { PrismaClient } from "../generated/prisma/index.js";
 import type { Config } from "../config.js";
 
@@ -92,6 +93,8 @@ async function openPglite(dataDir: string): Promise<Database> {
   const unlock = inMemory ? () => undefined : lockDataDir(dataDir);
   let lite: PGlite;
   try {
+    // A new database starts as a copy of an initialised one instead of running initdb.
+    if (!inMemory) restorePgliteTemplate(dataDir);
     lite = await PGlite.create({ dataDir });
   } catch (err) {
     unlock();
