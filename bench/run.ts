@@ -13,15 +13,16 @@ import pg from "pg";
 import { measureBot } from "./lib/bot.js";
 import { DATASETS, PG_ADMIN_URL, ensureDataset, type Dataset } from "./lib/datasets.js";
 import { measure, type LoadOptions } from "./lib/load.js";
-import { startServer, stopAll, type ChildServer } from "./lib/processes.js";
+import { startServer, stopAll, tandemLaunch, type ChildServer } from "./lib/processes.js";
 import { formatTable, writeResults, type Row } from "./lib/report.js";
+import { formatStartupTable, measureStartup, type StartupRow } from "./lib/startup.js";
 import { POSTGRAPHILE_SCENARIOS, TANDEM_SCENARIOS, unavailableReason, type Scenario, type ScenarioContext } from "./lib/scenarios.js";
 import { BENCH_DIR, ROOT_DIR, log } from "./lib/util.js";
 
 const HELP = `npm run bench -- [options]
   --quick               3 s per scenario, 1 s warm-up; skips the scale run unless --scale is given
   --engine <e>          postgres | pglite | all (default all)
-  --scenarios <list>    e.g. 1,2 or bot (default: every scenario the API has, and the bot run)
+  --scenarios <list>    e.g. 1,2 or bot, or startup for the start-up figures alone (default: every scenario the API has, and the bot run)
   --scale / --no-scale  scenario 1 at 10k and 500k total tickets (default on, off with --quick)
   --no-peer             skip PostGraphile
   --no-bot              skip the bot run (Telegram updates end to end through the fake Bot API)
@@ -30,6 +31,8 @@ const HELP = `npm run bench -- [options]
   --connections <n>     concurrent connections (default 20); in the bot run, customers chatting at once
   --reseed              drop and seed the datasets again
   --profile             write a V8 CPU profile of each Tandem process to bench/.data/profiles/
+  --startup-runs <n>    start-up: n starts on a new database and n restarts per engine (default 3, 2 with --quick)
+  --no-startup          skip the start-up measurement
   --tandem-dir <path>   run Tandem from another checkout (with node_modules), e.g. to compare two commits
 Environment: BENCH_PG_URL (default ${PG_ADMIN_URL}) — a superuser URL; the benchmark creates tandem_bench* databases.`;
 
@@ -49,6 +52,8 @@ function parseOptions() {
       reseed: { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       "tandem-dir": { type: "string" },
+      "startup-runs": { type: "string" },
+      "no-startup": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -75,6 +80,7 @@ function parseOptions() {
     reseed: values.reseed!,
     profile: values.profile!,
     tandemDir: values["tandem-dir"] ? path.resolve(values["tandem-dir"]) : undefined,
+    startupRuns: values["no-startup"] ? 0 : Number(values["startup-runs"] ?? (quick ? 2 : 3)),
   };
 }
 
@@ -86,7 +92,7 @@ const HUGE = "1000000000";
 function startTandem(ds: Dataset, options: Options, extra: { env?: Record<string, string>; port?: number } = {}): Promise<ChildServer> {
   return startServer({
     name: `Tandem (${ds.spec.engine})`,
-    script: "src/main.ts",
+    args: tandemLaunch(options.tandemDir),
     cwd: options.tandemDir,
     port: extra.port,
     readyPath: "/readyz",
@@ -115,7 +121,7 @@ function startTandem(ds: Dataset, options: Options, extra: { env?: Record<string
 function startPostGraphile(ds: Dataset): Promise<ChildServer> {
   return startServer({
     name: "PostGraphile",
-    script: "bench/postgraphile-server.ts",
+    args: ["--import", "tsx", "bench/postgraphile-server.ts"],
     readyPath: "/readyz",
     env: { DATABASE_URL: ds.url!, NODE_ENV: "production" },
   });
@@ -288,6 +294,13 @@ async function main(): Promise<void> {
     datasets[ds.spec.name] = { engine: ds.spec.engine, ...ds.counts, ticketsPerTenant: ds.spec.shape.ticketsPerTenant, reused: ds.reused, seedSeconds: ds.seedSeconds };
   };
 
+  // First, on a quiet machine: the load runs below leave PostgreSQL busy for a while.
+  const startup: StartupRow[] = [];
+  for (const engine of options.startupRuns > 0 ? [...options.engines].reverse() : []) {
+    log(`Tandem start-up on ${engine}: ${options.startupRuns} × (new database, restart) …`);
+    startup.push(...(await measureStartup(engine, { runs: options.startupRuns, tandemDir: options.tandemDir, authSecret: AUTH_SECRET })));
+  }
+
   const available: Scenario[] = [];
   for (const s of TANDEM_SCENARIOS.filter((s) => wanted(options, s))) {
     const reason = unavailableReason(s);
@@ -295,12 +308,15 @@ async function main(): Promise<void> {
     else available.push(s);
   }
 
+  const botWanted = options.bot && (!options.scenarios || options.scenarios.has("bot"));
   for (const engine of options.engines) {
+    const peerWanted = engine === "postgres" && options.peer && POSTGRAPHILE_SCENARIOS.some((s) => wanted(options, s));
+    if (!available.length && !peerWanted && !botWanted) continue; // e.g. --scenarios startup
     const ds = await ensureDataset(DATASETS[engine], { reseed: options.reseed });
     remember(ds);
     if (available.length) rows.push(...(await runTandem(ds, available, options, "main")));
-    if (engine === "postgres" && options.peer && POSTGRAPHILE_SCENARIOS.some((s) => wanted(options, s))) rows.push(...(await runPeer(ds, options)));
-    if (options.bot && (!options.scenarios || options.scenarios.has("bot"))) rows.push(await runBot(ds, options));
+    if (peerWanted) rows.push(...(await runPeer(ds, options)));
+    if (botWanted) rows.push(await runBot(ds, options));
   }
 
   const first = available.find((s) => s.id === "1");
@@ -315,13 +331,21 @@ async function main(): Promise<void> {
   }
 
   const ratios = peerRatios(rows);
+  const memory = memoryRatio(rows);
   const machineAtEnd = { ...env, loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))) };
-  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine: machineAtEnd, tandem: version, options, datasets, rows, ratios, notes };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine: machineAtEnd, tandem: version, options, datasets, rows, ratios, memory, startup, notes };
   const { file } = writeResults(report, startedAt);
-  process.stdout.write("\n" + formatTable(rows) + "\n\n");
+  if (rows.length) process.stdout.write("\n" + formatTable(rows) + "\n\n");
+  if (startup.length) process.stdout.write(formatStartupTable(startup) + "\n\n");
   for (const r of ratios) {
     process.stdout.write(
       `Tandem / PostGraphile throughput, scenario ${r.scenario}: ${r.ratio.toFixed(2)}× (${r.tandem.toFixed(0)} vs ${r.postgraphile.toFixed(0)} req/s)\n`,
+    );
+  }
+  if (memory) {
+    process.stdout.write(
+      `Tandem / PostGraphile peak RSS on PostgreSQL: ${memory.ratio.toFixed(2)}× (${memory.tandemMb.toFixed(0)} vs ${memory.postgraphileMb.toFixed(0)} MB, ` +
+        `the highest of scenarios ${memory.scenarios.join(", ")})\n`,
     );
   }
   for (const n of notes) process.stdout.write(`Note: ${n}\n`);
@@ -337,6 +361,16 @@ function tandemVersion(options: Options) {
   } catch {
     return { commit: "unknown", uncommitted: [] };
   }
+}
+
+/** Tandem's highest peak RSS against PostGraphile's over the scenarios both ran, in this run. */
+function memoryRatio(rows: Row[]) {
+  const peer = rows.filter((r) => r.section === "peer");
+  const ours = rows.filter((r) => r.section === "main" && r.engine === "postgres" && peer.some((p) => p.scenario === r.scenario));
+  if (!peer.length || !ours.length) return null;
+  const tandemMb = Math.max(...ours.map((r) => r.peakRssMb));
+  const postgraphileMb = Math.max(...peer.map((r) => r.peakRssMb));
+  return { scenarios: ours.map((r) => r.scenario), tandemMb, postgraphileMb, ratio: tandemMb / postgraphileMb };
 }
 
 function peerRatios(rows: Row[]) {

@@ -11,19 +11,28 @@ import { BotRegistry } from "./bot/registry.js";
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+  // Milliseconds since the process started, per step, for the "listening" log line and the benchmark.
+  const startup: Record<string, number> = { modules: Math.round(performance.now()) };
+  const step = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
+    const began = performance.now();
+    const result = await run();
+    startup[name] = Math.round(performance.now() - began);
+    return result;
+  };
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config.database);
-  const migrations = await migrate(database.sql);
+  const database = await step("database", () => openDatabase(config.database));
+  const migrations = await step("migrations", () => migrate(database.sql));
   logger.info({ engine: database.kind, applied: migrations.applied }, "database ready");
   const services = createServices(config, logger, database);
 
-  const demo = config.demoSeed ? await seedDemoIfEmpty(services) : null;
+  const demo = config.demoSeed ? await step("demo", () => seedDemoIfEmpty(services)) : null;
   const registry = new BotRegistry(services);
-  const api = createApi(services, registry);
-  const server = await startHttpServer(api, config.port, config.host);
+  const api = await step("api", () => createApi(services, registry));
+  const server = await step("listen", () => startHttpServer(api, config.port, config.host));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  logger.info({ startupMs: { ...startup, total: Math.round(performance.now()) } }, "listening");
   await registry.start().catch((err) => logger.error({ err: (err as Error).message }, "bots could not start; the API runs without them"));
   printWelcome(`http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`, database.kind, config.dataDir, demo);
 

@@ -1,9 +1,12 @@
-// Child processes under test: Tandem (`node --import tsx src/main.ts`) and the
-// PostGraphile peer. Every child is registered so it is stopped when the
+// Child processes under test: Tandem (what `npm start` runs: `node bin/start.js`, the
+// compiled server; `node --import tsx src/main.ts` in checkouts from before the build) and
+// the PostGraphile peer. Every child is registered so it is stopped when the
 // benchmark ends, fails, or is interrupted — nothing keeps running afterwards.
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { createServer } from "node:net";
+import { cpuMs as processCpuMs } from "./cpu.js";
 import { ROOT_DIR, log, sleep } from "./util.js";
 
 const children = new Set<ChildProcess>();
@@ -56,10 +59,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * How Tandem in `dir` starts, as Node arguments: the way its `npm start` does. A checkout
+ * with a build (bin/start.js) is built first if src/ changed, outside any timing.
+ */
+export function tandemLaunch(dir = ROOT_DIR): string[] {
+  if (existsSync(path.join(dir, "bin", "start.js"))) {
+    execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+    return ["bin/start.js"];
+  }
+  return ["--import", "tsx", "src/main.ts"];
+}
+
 export interface ChildServer {
   name: string;
   pid: number;
   url: string;
+  /** From spawn to the first 200 from the ready path, with the process's CPU time and peak RSS then. */
+  ready: { ms: number; cpuMs: number; peakRssBytes: number };
   /** The last lines the process wrote, for error messages. */
   output(): string;
   memory: MemoryProbe;
@@ -68,7 +85,8 @@ export interface ChildServer {
 
 export interface StartOptions {
   name: string;
-  script: string;
+  /** Node arguments after `nodeArgs`, e.g. ["--import", "tsx", "bench/postgraphile-server.ts"] or tandemLaunch(). */
+  args: string[];
   env: Record<string, string>;
   /** A path that answers 200 once the server can take load. */
   readyPath: string;
@@ -85,7 +103,8 @@ export async function startServer(options: StartOptions): Promise<ChildServer> {
   installHooks();
   const port = options.port ?? (await freePort());
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...options.env };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.script], { cwd: options.cwd ?? ROOT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...options.args], { cwd: options.cwd ?? ROOT_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -100,6 +119,7 @@ export async function startServer(options: StartOptions): Promise<ChildServer> {
     pid: child.pid!,
     url,
     output: () => lines.join("\n"),
+    ready: { ms: NaN, cpuMs: NaN, peakRssBytes: NaN },
     memory: new MemoryProbe(child.pid!),
     stop: () => stopChild(child),
   };
@@ -111,11 +131,15 @@ export async function startServer(options: StartOptions): Promise<ChildServer> {
     }
     try {
       const res = await fetch(url + options.readyPath);
-      if (res.ok) return server;
+      if (res.ok) {
+        server.ready = { ms: performance.now() - spawnedAt, cpuMs: processCpuMs(child.pid!), peakRssBytes: server.memory.highWaterMark() };
+        return server;
+      }
     } catch {
       // not listening yet
     }
-    await sleep(200);
+    // Often enough that the start-up figures are not rounded up to the polling interval.
+    await sleep(20);
   }
   await server.stop();
   throw new Error(`${options.name} was not ready after ${options.timeoutMs ?? 120_000} ms:\n${server.output()}`);
@@ -153,6 +177,11 @@ export class MemoryProbe {
     return Math.max(hwm, this.sampled);
   }
 
+  /** The process's peak RSS since it started (or since the last start()), in bytes. */
+  highWaterMark(): number {
+    return this.read("VmHWM");
+  }
+
   private read(field: "VmRSS" | "VmHWM"): number {
     try {
       const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${this.pid}/status`, "utf8"));
@@ -162,3 +191,4 @@ export class MemoryProbe {
     }
   }
 }
+
