@@ -15,14 +15,11 @@ import { isUniqueViolation } from "../domain/input.js";
 import type { Services } from "../services.js";
 import { activeTenant } from "../tenants/auth.js";
 import type { ConnectedBot } from "../tenants/bots.js";
-import { OfflineAssistant } from "./assistant/offline.js";
-import { OpenAIAssistant } from "./assistant/openai.js";
+import type { OfflineAssistant } from "./assistant/offline.js";
 import type { Assistant } from "./assistant/types.js";
 import { ChatStore } from "./chat-state.js";
 import { cleanJson, clip } from "./clean-text.js";
 import type { BotContext, Desk } from "./context.js";
-import { createBot } from "./create-bot.js";
-import { FrontDesk } from "./front-desk.js";
 import { Lanes } from "./lanes.js";
 import { sendLong } from "./send.js";
 import { texts } from "./texts.js";
@@ -77,8 +74,13 @@ export class BotRegistry {
   private readonly lanes = new Lanes();
   /** Updates being stored right now, per chat lane. */
   private readonly storing = new Map<string, Set<Promise<unknown>>>();
-  private readonly offline = new OfflineAssistant();
-  private readonly llm: Assistant | null;
+  /**
+   * The answerers are made with the first bot, and the bot's code (grammY's features, the
+   * answerers, their English model) is loaded then: the offline answerer loads its language
+   * data (~150 MB, 0.7 s) when it is made, and the model takes 0.3 s and 20 MB to load,
+   * none of which a process serving no bot (an API-only server) needs.
+   */
+  private answerers: Promise<{ llm: Assistant | null; offline: OfflineAssistant }> | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private sweeps = 0;
   /** Bot ids a webhook request named that no bot has, until when that is remembered. */
@@ -91,8 +93,6 @@ export class BotRegistry {
     private readonly services: Services,
     options: { mode?: UpdateMode } = {},
   ) {
-    const { apiKey, ...openai } = services.config.openai;
-    this.llm = apiKey ? new OpenAIAssistant({ apiKey, ...openai }) : null;
     const { publicUrl } = services.config.telegram;
     this.mode = options.mode ?? (publicUrl ? "webhook" : services.config.nodeEnv === "test" ? "off" : "polling");
   }
@@ -116,6 +116,7 @@ export class BotRegistry {
     await this.remove(info.id);
     const desk = await this.buildDesk(info);
     const running: Running = { info, desk, loadedAt: Date.now(), bot: null as never, stopEvents: () => undefined };
+    const { createBot } = await import("./create-bot.js");
     running.bot = createBot(info.token, {
       identity: { id: info.id, tenantId: info.tenantId, telegramId: info.telegramId, username: info.username },
       desk: () => running.desk,
@@ -145,6 +146,8 @@ export class BotRegistry {
   }
 
   private async buildDesk(info: ConnectedBot): Promise<Desk> {
+    const { FrontDesk } = await import("./front-desk.js");
+    const answerers = await (this.answerers ??= this.makeAnswerers());
     const tenant = activeTenant(await this.services.directory.getTenant(info.tenantId));
     const deps: TenantDeps = {
       scope: this.services.scopes.forTenant(tenant.id),
@@ -157,11 +160,18 @@ export class BotRegistry {
     return {
       bot: identity,
       deps,
-      frontDesk: new FrontDesk(deps, { llm: this.llm, offline: this.offline }, this.services.logger),
+      frontDesk: new FrontDesk(deps, answerers, this.services.logger),
       chats: new ChatStore(deps, info.id),
       logger: this.services.logger,
       t: texts(tenant.settings.locale),
     };
+  }
+
+  private async makeAnswerers(): Promise<{ llm: Assistant | null; offline: OfflineAssistant }> {
+    const { apiKey, ...openai } = this.services.config.openai;
+    const { OfflineAssistant } = await import("./assistant/offline.js");
+    const llm = apiKey ? new (await import("./assistant/openai.js")).OpenAIAssistant({ apiKey, ...openai }) : null;
+    return { llm, offline: new OfflineAssistant() };
   }
 
   /** The tenant's settings are read again now and then, so a changed locale or option reaches the bot. */
