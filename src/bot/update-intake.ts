@@ -1,0 +1,67 @@
+// Updates in: by webhook (the registry checks the secret) or by long polling. Each
+// update is written to BotUpdate before it is acknowledged, so a redelivery is
+// recognised by its update_id and an acknowledged update survives a crash; then its
+// chat's turn is queued.
+import type { Update } from "grammy/types";
+import { isUniqueViolation } from "../domain/input.js";
+import type { Logger } from "../logger.js";
+import { cleanJson } from "./clean-text.js";
+import type { TenantBot } from "./tenant-bot.js";
+import type { ChatTurns } from "./turns.js";
+
+/** What Telegram sends us; anything else is not asked for. */
+export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
+
+export class UpdateIntake {
+  constructor(
+    private readonly turns: ChatTurns,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Stores the update (once: a redelivery is recognised by its update_id) and queues its chat. */
+  async receive(r: TenantBot, update: Update): Promise<void> {
+    const { deps } = r.desk;
+    const chatId = chatOf(update);
+    const stored = deps.scope.db.botUpdate
+      .create({ data: { tenantId: deps.tenant.id, botId: r.info.id, updateId: BigInt(update.update_id), chatId, payload: cleanJson(update) as object }, select: { id: true } })
+      .then(
+        () => true,
+        (err) => {
+          if (isUniqueViolation(err)) return false;
+          throw err;
+        },
+      );
+    if (await this.turns.whileStoring(r, chatId, stored)) this.turns.queue(r, chatId);
+  }
+
+  /** Long polling (development): getUpdates, each update stored before the offset moves past it. */
+  async poll(r: TenantBot, signal: AbortSignal): Promise<void> {
+    let offset = 0;
+    await r.bot.api.deleteWebhook().catch(() => undefined);
+    while (!signal.aborted) {
+      try {
+        // grammY types the signal with its polyfill's AbortSignal; Node's own is what it uses at run time.
+        const updates = await r.bot.api.getUpdates({ offset, timeout: 25, allowed_updates: [...ALLOWED_UPDATES] }, signal as never);
+        for (const u of updates) {
+          await this.receive(r, u);
+          offset = u.update_id + 1;
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        this.logger.warn({ botId: r.info.id, err: (err as Error).message }, "polling failed; retrying");
+        await new Promise((res) => setTimeout(res, 3_000).unref());
+      }
+    }
+  }
+}
+
+export function isUpdate(body: unknown): body is Update {
+  const id = (body as { update_id?: unknown } | null)?.update_id;
+  return typeof id === "number" && Number.isSafeInteger(id) && id >= 0;
+}
+
+/** The chat an update belongs to: its updates are processed one at a time, in order. */
+export function chatOf(update: Update): bigint | null {
+  const id = update.message?.chat.id ?? update.edited_message?.chat.id ?? update.callback_query?.message?.chat.id ?? update.callback_query?.from.id;
+  return id === undefined ? null : BigInt(id);
+}
