@@ -20,6 +20,11 @@ export class ChatStore {
     private readonly botId: string,
   ) {}
 
+  /** The same store acting through other deps (a turn's transaction). */
+  within(deps: TenantDeps): ChatStore {
+    return new ChatStore(deps, this.botId);
+  }
+
   private key(chatId: number) {
     return { tenantId_botId_chatId: { tenantId: this.deps.tenant.id, botId: this.botId, chatId: BigInt(chatId) } };
   }
@@ -40,8 +45,21 @@ export class ChatStore {
 
   /** Remembers a turn (customer's words and the desk's reply), keeping the last few. */
   async remember(chatId: number, state: ChatState, user: string, assistant: string): Promise<void> {
-    const history = [...(state.history ?? []), { role: "user" as const, text: clip(user, HISTORY_CHARS) }, { role: "assistant" as const, text: clip(assistant, HISTORY_CHARS) }];
-    await this.save(chatId, { ...state, awaitingCase: false, history: history.slice(-HISTORY_TURNS) });
+    await this.save(chatId, withTurn(state, user, assistant));
+  }
+
+  /**
+   * Remembers an answer and counts whether it helped, in one statement: an answer breaks
+   * the run of answers that did not help, one that did not help adds to it. Returns the
+   * run's length now.
+   */
+  async answered(chatId: number, state: ChatState, user: string, assistant: string, helped: boolean): Promise<number> {
+    const row = await this.deps.scope.db.botChat.update({
+      where: this.key(chatId),
+      data: { state: withTurn(state, user, assistant) as object, unhelpfulCount: helped ? 0 : { increment: 1 } },
+      select: { unhelpfulCount: true },
+    });
+    return row.unhelpfulCount;
   }
 
   /** Counts an answer that did not help; returns the count now. */
@@ -55,6 +73,11 @@ export class ChatStore {
   }
 
   private async save(chatId: number, state: ChatState): Promise<void> {
-    await this.deps.scope.db.botChat.update({ where: this.key(chatId), data: { state: state as object } });
+    await this.deps.scope.db.botChat.update({ where: this.key(chatId), data: { state: state as object }, select: { id: true } });
   }
+}
+
+function withTurn(state: ChatState, user: string, assistant: string): ChatState {
+  const history = [...(state.history ?? []), { role: "user" as const, text: clip(user, HISTORY_CHARS) }, { role: "assistant" as const, text: clip(assistant, HISTORY_CHARS) }];
+  return { ...state, awaitingCase: false, history: history.slice(-HISTORY_TURNS) };
 }

@@ -16,12 +16,14 @@ import { ChatStore } from "./chat-state.js";
 import type { Desk } from "./context.js";
 import { createBot } from "./create-bot.js";
 import { FrontDesk } from "./front-desk.js";
+import { KnowledgeCache } from "./knowledge-cache.js";
 import { Lanes } from "./lanes.js";
 import { Outbox } from "./outbox.js";
 import { SWEEP_INTERVAL_MS, Sweeper } from "./sweeps.js";
 import type { TenantBot } from "./tenant-bot.js";
 import { texts } from "./texts.js";
 import { ChatTurns } from "./turns.js";
+import { TurnRetry } from "./turn-transaction.js";
 import { ALLOWED_UPDATES, isUpdate, UpdateIntake } from "./update-intake.js";
 
 const TENANT_REFRESH_MS = 30_000;
@@ -43,6 +45,7 @@ export class BotRegistry {
   private readonly running = new Map<string, Running>();
   private readonly lanes = new Lanes();
   private readonly offline = new OfflineAssistant();
+  private readonly knowledge = new KnowledgeCache();
   private readonly llm: Assistant | null;
   private readonly turns: ChatTurns;
   private readonly intake: UpdateIntake;
@@ -64,7 +67,9 @@ export class BotRegistry {
     const { publicUrl } = services.config.telegram;
     this.mode = options.mode ?? (publicUrl ? "webhook" : services.config.nodeEnv === "test" ? "off" : "polling");
     const fresh = (r: TenantBot) => this.fresh(r as Running);
-    this.turns = new ChatTurns(this.lanes, fresh, services.logger);
+    // Each open turn holds a database connection until its first reply (PostgreSQL's pool
+    // has ten); the embedded database runs one transaction at a time anyway.
+    this.turns = new ChatTurns(this.lanes, fresh, services.logger, { maxOpenTurns: services.database.kind === "postgres" ? 4 : 1 });
     this.intake = new UpdateIntake(this.turns, services.logger);
     this.outbox = new Outbox(services.events, this.lanes, fresh, services.logger);
     this.sweeper = new Sweeper(this.turns, this.outbox, services.logger);
@@ -77,6 +82,7 @@ export class BotRegistry {
    */
   async start(): Promise<void> {
     this.stopBotChanges = this.followBotChanges();
+    this.knowledge.follow(this.services.events);
     for (const info of await this.services.bots.list()) {
       await this.add(info).catch((err) => this.services.logger.error({ botId: info.id, err: (err as Error).message }, "bot could not start"));
     }
@@ -90,10 +96,10 @@ export class BotRegistry {
     const desk = await this.buildDesk(info);
     const bot = createBot(info.token, {
       identity: { id: info.id, tenantId: info.tenantId, telegramId: info.telegramId, username: info.username },
-      desk: () => running.desk,
+      desk: (update) => this.turns.deskFor(update) ?? running.desk,
       logger: this.services.logger,
       apiRoot: this.services.config.telegram.apiRoot,
-      isTransient: isDatabaseUnavailable,
+      rethrows: (err) => isDatabaseUnavailable(err) || err instanceof TurnRetry,
     });
     const running: Running = { info, desk, bot, loadedAt: Date.now(), stopEvents: () => undefined };
     running.stopEvents = this.outbox.follow(running);
@@ -130,7 +136,7 @@ export class BotRegistry {
     return {
       bot: identity,
       deps,
-      frontDesk: new FrontDesk(deps, { llm: this.llm, offline: this.offline }, this.services.logger),
+      frontDesk: new FrontDesk(deps, { llm: this.llm, offline: this.offline }, this.services.logger, { knowledge: this.knowledge }),
       chats: new ChatStore(deps, info.id),
       logger: this.services.logger,
       t: texts(tenant.settings.locale),
@@ -221,6 +227,7 @@ export class BotRegistry {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.stopBotChanges?.();
+    this.knowledge.stop();
     for (const id of [...this.running.keys()]) await this.remove(id);
     await this.drain();
   }

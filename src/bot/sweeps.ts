@@ -25,12 +25,13 @@ export class Sweeper {
     const catchUp = options.catchUp ?? this.sweeps++ % CATCH_UP_EVERY === 0;
     for (const r of bots) {
       try {
-        const claims = new Claims(r.desk.deps.scope, r.info.tenantId, r.info.id);
-        for (const chatId of await claims.chatsToTakeUp()) this.turns.queue(r, chatId);
+        const { db } = r.desk.deps.scope;
+        const claims = new Claims(r.info.tenantId, r.info.id);
+        for (const chatId of await claims.chatsToTakeUp(db)) this.turns.queue(r, chatId);
         await this.outbox.retryDue(r);
         if (catchUp) {
           await this.outbox.catchUp(r);
-          await claims.forgetProcessed();
+          await claims.forgetProcessed(db);
         }
       } catch (err) {
         this.logger.warn({ botId: r.info.id, err: (err as Error).message }, "bot upkeep failed; trying again later");

@@ -1,24 +1,60 @@
-// The chat's turn: every stored, unprocessed update of one chat, in update_id order —
+// The chat's turn: its stored, unprocessed updates one at a time, in update_id order —
 // the order the customer sent them, whatever order the requests arrived in, and across
-// processes: the turn stops at the first update another worker holds (that worker goes
-// on with the rest when it is done) or that a database outage left for the sweep.
+// processes: a worker only works on a claim it holds on the chat's oldest update still
+// to process (claims.ts), and claims the next one when it marks an update done.
+//
+// One update's turn: its claim is confirmed in the turn's transaction, the bot handles
+// the update with a desk bound to that transaction, and the first call to Telegram (or
+// the LLM) commits it (turn-transaction.ts); the update is marked done after the replies
+// went out, in the statement that claims the chat's next update. When the transaction
+// fails before anything was committed or sent, the turn runs again the classic way.
 import { BotError } from "grammy";
 import type { Update } from "grammy/types";
 import { isDatabaseUnavailable } from "../api/errors.js";
 import type { Logger } from "../logger.js";
-import { Claims } from "./claims.js";
+import { Claims, type Claim } from "./claims.js";
+import type { Desk } from "./context.js";
 import type { Lanes } from "./lanes.js";
 import { chatLane, type DeskSource, type TenantBot } from "./tenant-bot.js";
+import { TurnRetry, TurnTransaction } from "./turn-transaction.js";
+
+/** A turn's first phase is short (the database work of one message); this bounds a stuck one. */
+const TURN_TRANSACTION_TIMEOUT_MS = 10_000;
+/** Turns of one chat taken in a row before the lane lets others run (the chat is queued again). */
+const TURNS_PER_RUN = 50;
+
+/** After a turn: the chat's next update this worker claimed, or whether to look for one again. */
+type Outcome = { next: Claim } | "look-again" | "stop";
+
+export interface ChatTurnsOptions {
+  /**
+   * At most this many turns hold a transaction open at once. Each holds a connection
+   * until its first reply; the rest of the process (the webhook's intake, the API) keeps
+   * the others.
+   */
+  maxOpenTurns: number;
+}
 
 export class ChatTurns {
   /** Updates being stored right now, per chat lane. */
   private readonly storing = new Map<string, Set<Promise<unknown>>>();
+  /** The desk of each update being handled: bound to its turn's transaction. */
+  private readonly desks = new WeakMap<Update, Desk>();
+  private readonly slots: Slots;
 
   constructor(
     private readonly lanes: Lanes,
     private readonly fresh: DeskSource,
     private readonly logger: Logger,
-  ) {}
+    options: ChatTurnsOptions,
+  ) {
+    this.slots = new Slots(options.maxOpenTurns);
+  }
+
+  /** The desk the features see for this update, if it is being handled in a turn. */
+  deskFor(update: Update): Desk | undefined {
+    return this.desks.get(update);
+  }
 
   /** Updates of one chat that arrive at once are stored concurrently; the chat's turn waits for all of them. */
   async whileStoring<T>(r: TenantBot, chatId: bigint | null, storing: Promise<T>): Promise<T> {
@@ -33,54 +69,164 @@ export class ChatTurns {
     }
   }
 
-  /** Queues the chat's turn. */
-  queue(r: TenantBot, chatId: bigint | null): void {
+  /** Nothing of the chat is being stored or handled here: an update stored now may be claimed at once. */
+  idle(r: TenantBot, chatId: bigint | null): boolean {
+    const key = chatLane(r, chatId);
+    return !this.storing.has(key) && !this.lanes.has(key);
+  }
+
+  /** Queues the chat's turn, starting with `claim` if the intake claimed the update it stored. */
+  queue(r: TenantBot, chatId: bigint | null, claim: Claim | null = null): void {
     const key = chatLane(r, chatId);
     void this.lanes
       .run(key, async () => {
         await Promise.allSettled([...(this.storing.get(key) ?? [])]);
-        const claims = new Claims(r.desk.deps.scope, r.info.tenantId, r.info.id);
-        // Again until none is left: updates stored meanwhile by another process are taken up too.
-        for (let round = 0; round < 20; round++) {
-          const pending = await claims.pending(chatId);
-          if (!pending.length) return;
-          for (const u of pending) {
-            // A later message is never answered before an earlier one.
-            if (!(await this.process(r, claims, u.id, u.payload as Update))) return;
-          }
+        const claims = new Claims(r.info.tenantId, r.info.id);
+        let held = claim;
+        for (let turns = 0; turns < TURNS_PER_RUN; turns++) {
+          // Updates stored meanwhile (by any process) and left unclaimed are taken up too.
+          held ??= await claims.claimHead(r.desk.deps.scope.db, chatId);
+          if (!held) return;
+          const outcome = await this.turn(r, claims, chatId, held);
+          if (outcome === "stop") return;
+          held = outcome === "look-again" ? null : outcome.next;
         }
+        this.queue(r, chatId, held);
       })
       .catch((err) => this.logger.error({ botId: r.info.id, err: (err as Error).message }, "update processing failed"));
   }
 
-  /**
-   * Processes a stored update if this worker can claim it: unprocessed, and not taken
-   * by another worker recently (the claim is renewed while the turn runs, however long
-   * the assistant takes). False when the update is still to be done: taken by another
-   * worker, or left for the sweep by a database outage.
-   */
-  private async process(r: TenantBot, claims: Claims, rowId: string, update: Update): Promise<boolean> {
-    if (!(await claims.claim(rowId))) return false;
-    const stopHeartbeat = claims.heartbeat(rowId);
+  /** One update, claimed by this worker. */
+  private async turn(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim): Promise<Outcome> {
+    const desk = await this.fresh(r);
+    const { scope } = desk.deps;
+    await this.slots.take();
+    let opened: Awaited<ReturnType<typeof TurnTransaction.open<{ payload: unknown }>>>;
     try {
-      await this.fresh(r);
-      await r.bot.handleUpdate(update);
+      opened = await TurnTransaction.open(
+        desk.deps,
+        async (tx) => {
+          const payload = await claims.confirm(tx, chatId, claim);
+          return payload === null ? null : { payload };
+        },
+        { timeoutMs: TURN_TRANSACTION_TIMEOUT_MS, onSettled: () => this.slots.give() },
+      );
     } catch (err) {
-      const cause = err instanceof BotError ? err.error : err;
-      if (isDatabaseUnavailable(cause)) {
-        this.logger.warn({ botId: r.info.id, updateId: update.update_id, err: (cause as Error).message }, "update failed; it will be retried");
-        await claims.release(rowId).catch(() => undefined);
-        return false;
+      if (!isDatabaseUnavailable(err)) throw err;
+      this.logger.warn({ botId: r.info.id, err: (err as Error).message }, "update could not be taken; it will be retried");
+      return "stop";
+    }
+    if (!opened) {
+      // Not ours any more, or an older update of the chat is waiting: let go (if it is
+      // still ours) and start again from the chat's oldest update.
+      await claims.release(scope.db, claim);
+      return "look-again";
+    }
+    const { turn } = opened;
+    const update = opened.value.payload as Update;
+    const stopHeartbeat = claims.heartbeat(scope, claim.id);
+    try {
+      const error = await this.handle(r, update, {
+        ...desk,
+        deps: turn.deps,
+        frontDesk: desk.frontDesk.within(turn.deps, () => turn.commit()),
+        chats: desk.chats.within(turn.deps),
+        beforeSending: () => turn.commit(),
+      });
+      // A failed first phase committed and sent nothing (a send commits first, and refuses once it failed).
+      if (turn.failed !== null || error instanceof TurnRetry) return this.retry(r, claims, chatId, claim, update, turn, turn.failed ?? (error as TurnRetry).reason);
+      if (error) {
+        await turn.rollback();
+        return isDatabaseUnavailable(error) ? this.interrupted(r, claims, claim, update, error) : this.failed(r, claims, claim, update, error);
       }
-      // Outside the bot's error boundary (it answers everything else): kept, unprocessed, as a
-      // dead letter with its payload, and never retried — its work may be half done.
-      this.logger.error({ botId: r.info.id, updateId: update.update_id, err: cause }, "update failed; kept as a dead letter");
-      await claims.deadLetter(rowId).catch(() => undefined);
-      return true;
+      if (turn.isOpen) {
+        // Nothing was sent (an update the desk does not answer): done in the same transaction.
+        const next = await turn.run((tx) => claims.finishAndClaimNext(tx, chatId, claim.id));
+        await turn.commit();
+        return next ? { next } : "stop";
+      }
+    } catch (err) {
+      // Only the end of a turn that sent nothing throws here, before anything was committed.
+      if (err instanceof TurnRetry || isDatabaseUnavailable(err)) return this.retry(r, claims, chatId, claim, update, turn, err instanceof TurnRetry ? err.reason : err);
+      await turn.rollback();
+      throw err;
     } finally {
       stopHeartbeat();
     }
-    await claims.finish(rowId);
-    return true;
+    const next = await claims.finishAndClaimNext(scope.db, chatId, claim.id);
+    return next ? { next } : "stop";
+  }
+
+  /** After a first phase that failed: rolled back, then the update again the classic way, unless the database is down. */
+  private async retry(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim, update: Update, turn: TurnTransaction, cause: unknown): Promise<Outcome> {
+    await turn.rollback();
+    if (isDatabaseUnavailable(cause)) return this.interrupted(r, claims, claim, update, cause);
+    this.logger.debug({ botId: r.info.id, updateId: update.update_id, err: (cause as Error)?.message }, "turn rolled back; running it again one operation at a time");
+    return this.classicTurn(r, claims, chatId, claim, update);
+  }
+
+  /** The update again, with the tenant's plain desk: every operation in its own transaction. */
+  private async classicTurn(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim, update: Update): Promise<Outcome> {
+    const { scope } = r.desk.deps;
+    const stopHeartbeat = claims.heartbeat(scope, claim.id);
+    try {
+      const error = await this.handle(r, update, null);
+      if (error) return isDatabaseUnavailable(error) ? this.interrupted(r, claims, claim, update, error) : this.failed(r, claims, claim, update, error);
+    } finally {
+      stopHeartbeat();
+    }
+    const next = await claims.finishAndClaimNext(scope.db, chatId, claim.id);
+    return next ? { next } : "stop";
+  }
+
+  /** Runs the bot on the update; the error that escaped the bot's error boundary, if any. */
+  private async handle(r: TenantBot, update: Update, desk: Desk | null): Promise<unknown> {
+    if (desk) this.desks.set(update, desk);
+    try {
+      await r.bot.handleUpdate(update);
+      return null;
+    } catch (err) {
+      return err instanceof BotError ? err.error : err;
+    } finally {
+      this.desks.delete(update);
+    }
+  }
+
+  /** A database outage interrupted the turn: the update is kept for the sweep. */
+  private async interrupted(r: TenantBot, claims: Claims, claim: Claim, update: Update, cause: unknown): Promise<Outcome> {
+    this.logger.warn({ botId: r.info.id, updateId: update.update_id, err: (cause as Error).message }, "update failed; it will be retried");
+    await claims.release(r.desk.deps.scope.db, { id: claim.id }).catch(() => undefined);
+    return "stop";
+  }
+
+  /**
+   * Outside the bot's error boundary (it answers everything else): kept, unprocessed, as a
+   * dead letter with its payload, and never retried — its work may be half done.
+   */
+  private async failed(r: TenantBot, claims: Claims, claim: Claim, update: Update, cause: unknown): Promise<Outcome> {
+    this.logger.error({ botId: r.info.id, updateId: update.update_id, err: cause }, "update failed; kept as a dead letter");
+    await claims.deadLetter(r.desk.deps.scope.db, claim.id).catch(() => undefined);
+    return "look-again";
+  }
+}
+
+/** A counting semaphore: turns wait for a free slot before opening their transaction. */
+class Slots {
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private free: number) {}
+
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
   }
 }

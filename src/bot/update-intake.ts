@@ -3,8 +3,8 @@
 // recognised by its update_id and an acknowledged update survives a crash; then its
 // chat's turn is queued.
 import type { Update } from "grammy/types";
-import { isUniqueViolation } from "../domain/input.js";
 import type { Logger } from "../logger.js";
+import { Claims } from "./claims.js";
 import { cleanJson } from "./clean-text.js";
 import type { TenantBot } from "./tenant-bot.js";
 import type { ChatTurns } from "./turns.js";
@@ -18,20 +18,17 @@ export class UpdateIntake {
     private readonly logger: Logger,
   ) {}
 
-  /** Stores the update (once: a redelivery is recognised by its update_id) and queues its chat. */
+  /**
+   * Stores the update (once: a redelivery is recognised by its update_id and stores
+   * nothing) and queues its chat. When nothing else of the chat is waiting, the update is
+   * claimed for this process in the same statement, and its turn starts with that claim.
+   */
   async receive(r: TenantBot, update: Update): Promise<void> {
-    const { deps } = r.desk;
     const chatId = chatOf(update);
-    const stored = deps.scope.db.botUpdate
-      .create({ data: { tenantId: deps.tenant.id, botId: r.info.id, updateId: BigInt(update.update_id), chatId, payload: cleanJson(update) as object }, select: { id: true } })
-      .then(
-        () => true,
-        (err) => {
-          if (isUniqueViolation(err)) return false;
-          throw err;
-        },
-      );
-    if (await this.turns.whileStoring(r, chatId, stored)) this.turns.queue(r, chatId);
+    const claims = new Claims(r.info.tenantId, r.info.id);
+    const claim = this.turns.idle(r, chatId);
+    const stored = await this.turns.whileStoring(r, chatId, claims.store(r.desk.deps.scope.db, update.update_id, chatId, cleanJson(update), claim));
+    if (stored) this.turns.queue(r, chatId, stored.claim);
   }
 
   /** Long polling (development): getUpdates, each update stored before the offset moves past it. */

@@ -28,16 +28,13 @@ conversationFeature.on("message:text", async (ctx) => {
   }
 
   const { reply, case: current } = await frontDesk.answer(contact, text, history);
+  // Recorded with the rest of the turn, before the answer goes out. An answer breaks the
+  // run: the hand-over comes after answers that did not help in a row.
+  const misses = await chats.answered(ctx.chat.id, chat.stateData, text, reply.text, !reply.unanswered);
   const keyboard = reply.cited ? new InlineKeyboard().text(t.helpfulYes, "helpful:yes").text(t.helpfulNo, "helpful:no") : undefined;
   await sendLong(ctx.api, ctx.chat.id, reply.text, keyboard ? { reply_markup: keyboard } : undefined);
-  await chats.remember(ctx.chat.id, chat.stateData, text, reply.text);
-  if (!reply.unanswered) {
-    // An answer breaks the run: the hand-over comes after answers that did not help in a row.
-    await chats.resetUnhelpful(ctx.chat.id);
-  } else if ((await chats.unhelpful(ctx.chat.id)) >= UNHELPFUL_LIMIT) {
-    // The message is already in the thread when a case was open; otherwise it starts the new one.
-    await handOver(ctx, contact, history, current ? undefined : text);
-  }
+  // The message is already in the thread when a case was open; otherwise it starts the new one.
+  if (misses >= UNHELPFUL_LIMIT) await handOver(ctx, contact, history, current ? undefined : text);
 });
 
 /** Brings a person in after answers that did not help, and says so truthfully. */
