@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "../generated/prisma/index.js";
 import type { TenantScope, TenantTx } from "../tenants/scoped-db.js";
+import { GroupCommit } from "./group-commit.js";
 
 /** A claim older than this belongs to a worker that died: the update may be taken again. */
 export const STALE_CLAIM_MS = 60_000;
@@ -28,8 +29,25 @@ export interface Claim {
 /** A raw-SQL runner: the tenant scope's client, or a transaction of it (row-level security applies to both). */
 type Sql = Pick<TenantTx, "$queryRaw">;
 
+interface ToStore {
+  updateId: number;
+  chatId: bigint | null;
+  payload: unknown;
+  claim: boolean;
+}
+
+interface ToFinish {
+  chatId: bigint;
+  rowId: string;
+}
+
+/** One bot's stored updates. Writes that many chats make at once go together (group-commit.ts). */
 export class Claims {
+  private readonly storing = new GroupCommit<ToStore, { claim: Claim | null } | null>((items) => this.storeGroup(items));
+  private readonly finishing = new GroupCommit<ToFinish, Claim | null>((items) => this.finishGroup(items));
+
   constructor(
+    private readonly scope: TenantScope,
     private readonly tenantId: string,
     private readonly botId: string,
   ) {}
@@ -38,15 +56,21 @@ export class Claims {
    * The chat's updates still to process: not done, not given up on, with a payload
    * (rows from before payloads were kept have none: nothing to process).
    */
-  private toProcess(chatId: bigint | null): Prisma.Sql {
-    const chat = chatId === null ? Prisma.sql`"chatId" IS NULL` : Prisma.sql`"chatId" = ${chatId}::bigint`;
-    return Prisma.sql`"tenantId" = ${this.tenantId} AND "botId" = ${this.botId} AND ${chat}
-      AND "processedAt" IS NULL AND attempts < ${MAX_UPDATE_ATTEMPTS}::int AND payload IS NOT NULL`;
+  private toProcess(chatId: bigint | null, alias = "BotUpdate"): Prisma.Sql {
+    const a = Prisma.raw(`"${alias}"`);
+    const chat = chatId === null ? Prisma.sql`${a}."chatId" IS NULL` : Prisma.sql`${a}."chatId" = ${chatId}::bigint`;
+    return Prisma.sql`${a}."tenantId" = ${this.tenantId} AND ${a}."botId" = ${this.botId} AND ${chat} AND ${this.stillToDo(alias)}`;
+  }
+
+  private stillToDo(alias = "BotUpdate"): Prisma.Sql {
+    const a = Prisma.raw(`"${alias}"`);
+    return Prisma.sql`${a}."processedAt" IS NULL AND ${a}.attempts < ${MAX_UPDATE_ATTEMPTS}::int AND ${a}.payload IS NOT NULL`;
   }
 
   /** Never claimed, or claimed by a worker that died. */
-  private unclaimed(now: Date): Prisma.Sql {
-    return Prisma.sql`("claimedAt" IS NULL OR "claimedAt" < ${new Date(now.getTime() - STALE_CLAIM_MS)}::timestamp(3))`;
+  private unclaimed(now: Date, alias = "BotUpdate"): Prisma.Sql {
+    const a = Prisma.raw(`"${alias}"`);
+    return Prisma.sql`(${a}."claimedAt" IS NULL OR ${a}."claimedAt" < ${new Date(now.getTime() - STALE_CLAIM_MS)}::timestamp(3))`;
   }
 
   /**
@@ -54,25 +78,40 @@ export class Claims {
    * `claim`, it is claimed for this worker at once when the chat has no other update to
    * process — the usual case — and the claim is returned.
    */
-  async store(db: Sql, updateId: number, chatId: bigint | null, payload: unknown, claim: boolean): Promise<{ claim: Claim | null } | null> {
+  store(updateId: number, chatId: bigint | null, payload: unknown, claim: boolean): Promise<{ claim: Claim | null } | null> {
+    return this.storing.submit({ updateId, chatId, payload, claim });
+  }
+
+  private async storeGroup(items: ToStore[]): Promise<({ claim: Claim | null } | null)[]> {
     const now = new Date();
-    const claimIt = claim ? Prisma.sql`NOT EXISTS (SELECT 1 FROM "BotUpdate" WHERE ${this.toProcess(chatId)})` : Prisma.sql`false`;
-    const rows = await db.$queryRaw<{ id: string; claimedAt: Date | null }[]>`
+    const rows = await this.scope.db.$queryRaw<{ updateId: bigint; id: string; claimedAt: Date | null }[]>`
       INSERT INTO "BotUpdate" ("tenantId", id, "botId", "updateId", "chatId", payload, "receivedAt", "claimedAt", attempts)
-      SELECT ${this.tenantId}, ${randomUUID()}, ${this.botId}, ${BigInt(updateId)}::bigint, ${chatId}::bigint, ${JSON.stringify(payload)}::jsonb, ${now}::timestamp(3),
-             CASE WHEN claim THEN ${now}::timestamp(3) END, CASE WHEN claim THEN 1 ELSE 0 END
-      FROM (SELECT ${claimIt} AS claim) c
+      SELECT ${this.tenantId}, u.id, ${this.botId}, u."updateId", u."chatId", u.payload, ${now}::timestamp(3),
+             CASE WHEN c.take THEN ${now}::timestamp(3) END, CASE WHEN c.take THEN 1 ELSE 0 END
+      FROM unnest(${items.map(() => randomUUID())}::text[], ${items.map((i) => String(i.updateId))}::bigint[],
+                  ${items.map((i) => (i.chatId === null ? null : String(i.chatId)))}::bigint[], ${items.map((i) => JSON.stringify(i.payload))}::jsonb[],
+                  ${items.map((i) => i.claim)}::boolean[]) AS u(id, "updateId", "chatId", payload, claim)
+      CROSS JOIN LATERAL (
+        SELECT u.claim AND NOT EXISTS (
+          SELECT 1 FROM "BotUpdate" b WHERE b."tenantId" = ${this.tenantId} AND b."botId" = ${this.botId}
+            AND b."chatId" IS NOT DISTINCT FROM u."chatId" AND ${this.stillToDo("b")}) AS take
+      ) c
       ON CONFLICT ("tenantId", "botId", "updateId") DO NOTHING
-      RETURNING id, "claimedAt"`;
-    const row = rows[0];
-    if (!row) return null;
-    return { claim: row.claimedAt ? { id: row.id, updateId: BigInt(updateId), token: row.claimedAt } : null };
+      RETURNING "updateId", id, "claimedAt"`;
+    const stored = new Map(rows.map((r) => [Number(r.updateId), r]));
+    return items.map((item) => {
+      const row = stored.get(item.updateId);
+      // The same update twice in one group (a redelivery racing the original): stored once.
+      stored.delete(item.updateId);
+      if (!row) return null;
+      return { claim: row.claimedAt ? { id: row.id, updateId: BigInt(item.updateId), token: row.claimedAt } : null };
+    });
   }
 
   /** Claims the chat's oldest update still to process, if no live worker holds it (its own transaction). */
-  async claimHead(db: Sql, chatId: bigint | null): Promise<Claim | null> {
+  async claimHead(chatId: bigint | null): Promise<Claim | null> {
     const now = new Date();
-    const rows = await db.$queryRaw<{ id: string; updateId: bigint; claimedAt: Date }[]>`
+    const rows = await this.scope.db.$queryRaw<{ id: string; updateId: bigint; claimedAt: Date }[]>`
       UPDATE "BotUpdate" SET "claimedAt" = ${now}::timestamp(3), attempts = attempts + 1
       WHERE "tenantId" = ${this.tenantId}
         AND id = (SELECT id FROM "BotUpdate" WHERE ${this.toProcess(chatId)} ORDER BY "updateId" LIMIT 1)
@@ -99,9 +138,14 @@ export class Claims {
   /**
    * Marks the update done (the payload is dropped, the row stays to recognise a
    * redelivery) and claims the chat's next update, if one is waiting that no live worker
-   * holds: one statement.
+   * holds: one statement, in `tx` (a turn's transaction) or together with other chats'.
    */
-  async finishAndClaimNext(db: Sql, chatId: bigint | null, rowId: string): Promise<Claim | null> {
+  finishAndClaimNext(chatId: bigint | null, rowId: string, tx?: Sql): Promise<Claim | null> {
+    if (tx || chatId === null) return this.finishOne(tx ?? this.scope.db, chatId, rowId);
+    return this.finishing.submit({ chatId, rowId });
+  }
+
+  private async finishOne(db: Sql, chatId: bigint | null, rowId: string): Promise<Claim | null> {
     const now = new Date();
     const rows = await db.$queryRaw<{ id: string; updateId: bigint; claimedAt: Date }[]>`
       WITH done AS (
@@ -117,35 +161,59 @@ export class Claims {
     return row ? { id: row.id, updateId: row.updateId, token: row.claimedAt } : null;
   }
 
+  private async finishGroup(items: ToFinish[]): Promise<(Claim | null)[]> {
+    const now = new Date();
+    const done = items.map((i) => i.rowId);
+    const rows = await this.scope.db.$queryRaw<{ id: string; chatId: bigint; updateId: bigint; claimedAt: Date }[]>`
+      WITH done AS (
+        UPDATE "BotUpdate" SET "processedAt" = ${now}::timestamp(3), "claimedAt" = NULL, payload = NULL
+        WHERE "tenantId" = ${this.tenantId} AND id = ANY(${done}::text[])
+      ), heads AS (
+        SELECT DISTINCT ON ("chatId") id FROM "BotUpdate" n
+        WHERE n."tenantId" = ${this.tenantId} AND n."botId" = ${this.botId} AND n."chatId" = ANY(${items.map((i) => String(i.chatId))}::bigint[])
+          AND ${this.stillToDo("n")} AND NOT (n.id = ANY(${done}::text[]))
+        ORDER BY "chatId", "updateId"
+      )
+      UPDATE "BotUpdate" SET "claimedAt" = ${now}::timestamp(3), attempts = attempts + 1
+      FROM heads
+      WHERE "BotUpdate"."tenantId" = ${this.tenantId} AND "BotUpdate".id = heads.id AND ${this.stillToDo()} AND ${this.unclaimed(now)}
+      RETURNING "BotUpdate".id, "BotUpdate"."chatId", "BotUpdate"."updateId", "BotUpdate"."claimedAt"`;
+    const next = new Map(rows.map((r) => [r.chatId, { id: r.id, updateId: r.updateId, token: r.claimedAt }]));
+    return items.map((i) => {
+      const claim = next.get(i.chatId) ?? null;
+      // Two turns of one chat in one group cannot happen (a chat has one turn at a time), but never hand a claim out twice.
+      next.delete(i.chatId);
+      return claim;
+    });
+  }
+
   /** Keeps a claim fresh while a long turn runs (the LLM may take a while). */
-  heartbeat(scope: TenantScope, rowId: string): () => void {
+  heartbeat(rowId: string): () => void {
     const timer = setInterval(() => {
-      void scope.db.$executeRaw`
+      void this.scope.db.$queryRaw`
         UPDATE "BotUpdate" SET "claimedAt" = ${new Date()}::timestamp(3)
-        WHERE "tenantId" = ${this.tenantId} AND id = ${rowId} AND "processedAt" IS NULL AND "claimedAt" IS NOT NULL`.catch(() => undefined);
+        WHERE "tenantId" = ${this.tenantId} AND id = ${rowId} AND "processedAt" IS NULL AND "claimedAt" IS NOT NULL RETURNING id`.catch(() => undefined);
     }, STALE_CLAIM_MS / 3);
     timer.unref();
     return () => clearInterval(timer);
   }
 
-  /** Lets go of a claim still this worker's: the update is taken up again (by the sweep, or the worker that holds an older one). */
-  async release(db: Sql, claim: Pick<Claim, "id"> & { token?: Date }): Promise<void> {
+  /** Lets go of a claim (with a token: only if still this worker's); the update is taken up again later. */
+  async release(claim: Pick<Claim, "id"> & { token?: Date }): Promise<void> {
     const ours = claim.token ? Prisma.sql`AND "claimedAt" = ${claim.token}::timestamp(3)` : Prisma.empty;
-    await db.$queryRaw`UPDATE "BotUpdate" SET "claimedAt" = NULL WHERE "tenantId" = ${this.tenantId} AND id = ${claim.id} AND "processedAt" IS NULL ${ours} RETURNING id`;
+    await this.scope.db.$queryRaw`UPDATE "BotUpdate" SET "claimedAt" = NULL WHERE "tenantId" = ${this.tenantId} AND id = ${claim.id} AND "processedAt" IS NULL ${ours} RETURNING id`;
   }
 
   /** Kept unprocessed with its payload, and never retried: its work may be half done. */
-  async deadLetter(db: Sql, rowId: string): Promise<void> {
-    await db.$queryRaw`UPDATE "BotUpdate" SET "claimedAt" = NULL, attempts = ${MAX_UPDATE_ATTEMPTS}::int WHERE "tenantId" = ${this.tenantId} AND id = ${rowId} RETURNING id`;
+  async deadLetter(rowId: string): Promise<void> {
+    await this.scope.db.$queryRaw`UPDATE "BotUpdate" SET "claimedAt" = NULL, attempts = ${MAX_UPDATE_ATTEMPTS}::int WHERE "tenantId" = ${this.tenantId} AND id = ${rowId} RETURNING id`;
   }
 
   /** Chats with updates to process that no live worker holds (a crash, a database outage). */
-  async chatsToTakeUp(db: Sql): Promise<(bigint | null)[]> {
-    const now = new Date();
-    const rows = await db.$queryRaw<{ chatId: bigint | null }[]>`
+  async chatsToTakeUp(): Promise<(bigint | null)[]> {
+    const rows = await this.scope.db.$queryRaw<{ chatId: bigint | null }[]>`
       SELECT DISTINCT "chatId" FROM "BotUpdate"
-      WHERE "tenantId" = ${this.tenantId} AND "botId" = ${this.botId} AND "processedAt" IS NULL
-        AND attempts < ${MAX_UPDATE_ATTEMPTS}::int AND payload IS NOT NULL AND ${this.unclaimed(now)}
+      WHERE "tenantId" = ${this.tenantId} AND "botId" = ${this.botId} AND ${this.stillToDo()} AND ${this.unclaimed(new Date())}
       LIMIT 500`;
     return rows.map((r) => r.chatId);
   }
@@ -154,9 +222,9 @@ export class Claims {
    * Processed updates are kept only as long as Telegram may deliver them again (it gives
    * up after 24 hours): the table does not grow with every message.
    */
-  async forgetProcessed(db: Sql): Promise<void> {
-    await db.$queryRaw`
+  async forgetProcessed(): Promise<void> {
+    await this.scope.db.$executeRaw`
       DELETE FROM "BotUpdate" WHERE "tenantId" = ${this.tenantId} AND "botId" = ${this.botId}
-        AND "processedAt" < ${new Date(Date.now() - PROCESSED_UPDATE_KEEP_MS)}::timestamp(3) RETURNING id`;
+        AND "processedAt" < ${new Date(Date.now() - PROCESSED_UPDATE_KEEP_MS)}::timestamp(3)`;
   }
 }

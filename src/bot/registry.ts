@@ -13,6 +13,7 @@ import { OfflineAssistant } from "./assistant/offline.js";
 import { OpenAIAssistant } from "./assistant/openai.js";
 import type { Assistant } from "./assistant/types.js";
 import { ChatStore } from "./chat-state.js";
+import { Claims } from "./claims.js";
 import type { Desk } from "./context.js";
 import { createBot } from "./create-bot.js";
 import { FrontDesk } from "./front-desk.js";
@@ -101,7 +102,8 @@ export class BotRegistry {
       apiRoot: this.services.config.telegram.apiRoot,
       rethrows: (err) => isDatabaseUnavailable(err) || err instanceof TurnRetry,
     });
-    const running: Running = { info, desk, bot, loadedAt: Date.now(), stopEvents: () => undefined };
+    const claims = new Claims(desk.deps.scope, info.tenantId, info.id);
+    const running: Running = { info, desk, bot, claims, loadedAt: Date.now(), stopEvents: () => undefined };
     running.stopEvents = this.outbox.follow(running);
     this.running.set(info.id, running);
     const { publicUrl } = this.services.config.telegram;

@@ -3,7 +3,6 @@
 // sent again, and every few sweeps deliveries that were never written are looked for
 // and processed updates older than two days are forgotten.
 import type { Logger } from "../logger.js";
-import { Claims } from "./claims.js";
 import type { Outbox } from "./outbox.js";
 import type { TenantBot } from "./tenant-bot.js";
 import type { ChatTurns } from "./turns.js";
@@ -25,13 +24,11 @@ export class Sweeper {
     const catchUp = options.catchUp ?? this.sweeps++ % CATCH_UP_EVERY === 0;
     for (const r of bots) {
       try {
-        const { db } = r.desk.deps.scope;
-        const claims = new Claims(r.info.tenantId, r.info.id);
-        for (const chatId of await claims.chatsToTakeUp(db)) this.turns.queue(r, chatId);
+        for (const chatId of await r.claims.chatsToTakeUp()) this.turns.queue(r, chatId);
         await this.outbox.retryDue(r);
         if (catchUp) {
           await this.outbox.catchUp(r);
-          await claims.forgetProcessed(db);
+          await r.claims.forgetProcessed();
         }
       } catch (err) {
         this.logger.warn({ botId: r.info.id, err: (err as Error).message }, "bot upkeep failed; trying again later");

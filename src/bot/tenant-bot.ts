@@ -2,11 +2,14 @@
 // chat turns, the outbox and the sweeps work on it; the registry creates and refreshes it.
 import type { Bot } from "grammy";
 import type { ConnectedBot } from "../tenants/bots.js";
+import type { Claims } from "./claims.js";
 import type { BotContext, Desk } from "./context.js";
 
 export interface TenantBot {
   readonly info: ConnectedBot;
   readonly bot: Bot<BotContext>;
+  /** Its stored updates and the claims on them. */
+  readonly claims: Claims;
   /** The tenant's desk as last loaded (see `DeskSource`). */
   desk: Desk;
 }

@@ -12,7 +12,7 @@ import { BotError } from "grammy";
 import type { Update } from "grammy/types";
 import { isDatabaseUnavailable } from "../api/errors.js";
 import type { Logger } from "../logger.js";
-import { Claims, type Claim } from "./claims.js";
+import type { Claim, Claims } from "./claims.js";
 import type { Desk } from "./context.js";
 import type { Lanes } from "./lanes.js";
 import { chatLane, type DeskSource, type TenantBot } from "./tenant-bot.js";
@@ -81,11 +81,11 @@ export class ChatTurns {
     void this.lanes
       .run(key, async () => {
         await Promise.allSettled([...(this.storing.get(key) ?? [])]);
-        const claims = new Claims(r.info.tenantId, r.info.id);
+        const { claims } = r;
         let held = claim;
         for (let turns = 0; turns < TURNS_PER_RUN; turns++) {
           // Updates stored meanwhile (by any process) and left unclaimed are taken up too.
-          held ??= await claims.claimHead(r.desk.deps.scope.db, chatId);
+          held ??= await claims.claimHead(chatId);
           if (!held) return;
           const outcome = await this.turn(r, claims, chatId, held);
           if (outcome === "stop") return;
@@ -99,7 +99,6 @@ export class ChatTurns {
   /** One update, claimed by this worker. */
   private async turn(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim): Promise<Outcome> {
     const desk = await this.fresh(r);
-    const { scope } = desk.deps;
     await this.slots.take();
     let opened: Awaited<ReturnType<typeof TurnTransaction.open<{ payload: unknown }>>>;
     try {
@@ -119,12 +118,12 @@ export class ChatTurns {
     if (!opened) {
       // Not ours any more, or an older update of the chat is waiting: let go (if it is
       // still ours) and start again from the chat's oldest update.
-      await claims.release(scope.db, claim);
+      await claims.release(claim);
       return "look-again";
     }
     const { turn } = opened;
     const update = opened.value.payload as Update;
-    const stopHeartbeat = claims.heartbeat(scope, claim.id);
+    const stopHeartbeat = claims.heartbeat(claim.id);
     try {
       const error = await this.handle(r, update, {
         ...desk,
@@ -141,7 +140,7 @@ export class ChatTurns {
       }
       if (turn.isOpen) {
         // Nothing was sent (an update the desk does not answer): done in the same transaction.
-        const next = await turn.run((tx) => claims.finishAndClaimNext(tx, chatId, claim.id));
+        const next = await turn.run((tx) => claims.finishAndClaimNext(chatId, claim.id, tx));
         await turn.commit();
         return next ? { next } : "stop";
       }
@@ -153,7 +152,7 @@ export class ChatTurns {
     } finally {
       stopHeartbeat();
     }
-    const next = await claims.finishAndClaimNext(scope.db, chatId, claim.id);
+    const next = await claims.finishAndClaimNext(chatId, claim.id);
     return next ? { next } : "stop";
   }
 
@@ -167,15 +166,14 @@ export class ChatTurns {
 
   /** The update again, with the tenant's plain desk: every operation in its own transaction. */
   private async classicTurn(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim, update: Update): Promise<Outcome> {
-    const { scope } = r.desk.deps;
-    const stopHeartbeat = claims.heartbeat(scope, claim.id);
+    const stopHeartbeat = claims.heartbeat(claim.id);
     try {
       const error = await this.handle(r, update, null);
       if (error) return isDatabaseUnavailable(error) ? this.interrupted(r, claims, claim, update, error) : this.failed(r, claims, claim, update, error);
     } finally {
       stopHeartbeat();
     }
-    const next = await claims.finishAndClaimNext(scope.db, chatId, claim.id);
+    const next = await claims.finishAndClaimNext(chatId, claim.id);
     return next ? { next } : "stop";
   }
 
@@ -195,7 +193,7 @@ export class ChatTurns {
   /** A database outage interrupted the turn: the update is kept for the sweep. */
   private async interrupted(r: TenantBot, claims: Claims, claim: Claim, update: Update, cause: unknown): Promise<Outcome> {
     this.logger.warn({ botId: r.info.id, updateId: update.update_id, err: (cause as Error).message }, "update failed; it will be retried");
-    await claims.release(r.desk.deps.scope.db, { id: claim.id }).catch(() => undefined);
+    await claims.release({ id: claim.id }).catch(() => undefined);
     return "stop";
   }
 
@@ -205,7 +203,7 @@ export class ChatTurns {
    */
   private async failed(r: TenantBot, claims: Claims, claim: Claim, update: Update, cause: unknown): Promise<Outcome> {
     this.logger.error({ botId: r.info.id, updateId: update.update_id, err: cause }, "update failed; kept as a dead letter");
-    await claims.deadLetter(r.desk.deps.scope.db, claim.id).catch(() => undefined);
+    await claims.deadLetter(claim.id).catch(() => undefined);
     return "look-again";
   }
 }

@@ -4,7 +4,6 @@
 // chat's turn is queued.
 import type { Update } from "grammy/types";
 import type { Logger } from "../logger.js";
-import { Claims } from "./claims.js";
 import { cleanJson } from "./clean-text.js";
 import type { TenantBot } from "./tenant-bot.js";
 import type { ChatTurns } from "./turns.js";
@@ -25,9 +24,8 @@ export class UpdateIntake {
    */
   async receive(r: TenantBot, update: Update): Promise<void> {
     const chatId = chatOf(update);
-    const claims = new Claims(r.info.tenantId, r.info.id);
     const claim = this.turns.idle(r, chatId);
-    const stored = await this.turns.whileStoring(r, chatId, claims.store(r.desk.deps.scope.db, update.update_id, chatId, cleanJson(update), claim));
+    const stored = await this.turns.whileStoring(r, chatId, r.claims.store(update.update_id, chatId, cleanJson(update), claim));
     if (stored) this.turns.queue(r, chatId, stored.claim);
   }
 
