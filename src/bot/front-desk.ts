@@ -6,7 +6,7 @@ import type { Contact, Ticket } from "../generated/prisma/index.js";
 import { recordAudit } from "../domain/audit.js";
 import type { TenantDeps } from "../domain/deps.js";
 import { addMessage } from "../domain/messages.js";
-import { openTicket, openTicketOfContact, requestHuman, ticketsOfContact } from "../domain/tickets.js";
+import { openTicket, requestHuman, ticketsOfContact } from "../domain/tickets.js";
 import type { Logger } from "../logger.js";
 import type { ArticleIndex } from "./assistant/article-index.js";
 import { subjectFrom } from "./assistant/offline.js";
@@ -71,7 +71,7 @@ export class FrontDesk {
 
   /** The contact's newest OPEN or PENDING case. */
   openCaseOf(contactId: string): Promise<Ticket | null> {
-    return openTicketOfContact(this.deps, contactId);
+    return this.deps.scope.db.ticket.findFirst({ where: { contactId, status: { in: ["OPEN", "PENDING"] } }, orderBy: { createdAt: "desc" } });
   }
 
   /** Answers one message from a customer in a private chat. */

@@ -1,12 +1,11 @@
 // Contacts: a tenant's customers, with channel identities unique within the tenant.
-import { Prisma, type Contact } from "../generated/prisma/index.js";
+import type { Contact, Prisma } from "../generated/prisma/index.js";
 import type { TenantTx } from "../tenants/scoped-db.js";
 import { recordAudit } from "./audit.js";
 import { isDecided } from "./compliance-status.js";
 import type { TenantDeps } from "./deps.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors.js";
 import { email, must, optionalText, phone, tags, text, unique } from "./input.js";
-import { columnsOf } from "./rows.js";
 
 export interface ContactInput {
   /** 1–200 characters; required on create, cannot be removed. */
@@ -92,22 +91,10 @@ export function identityWhere(identity: ContactIdentity): Prisma.ContactWhereInp
   return { telegramUserId: telegramId("telegramUserId", identity.telegramUserId) };
 }
 
-/**
- * The contact with this channel identity in the tenant, or null (see identityWhere). The
- * front desk asks on every message, so it is one SQL statement of its own (rows.ts).
- */
+/** The contact with this channel identity in the tenant, or null (see identityWhere). */
 export async function findContactByIdentity(deps: TenantDeps, identity: ContactIdentity): Promise<Contact | null> {
-  const where = identityWhere(identity) as { email?: string; phone?: string; telegramUserId?: bigint } | null;
-  if (!where) return null;
-  const condition =
-    where.email !== undefined
-      ? Prisma.sql`email = ${where.email}`
-      : where.phone !== undefined
-        ? Prisma.sql`phone = ${where.phone}`
-        : Prisma.sql`"telegramUserId" = ${where.telegramUserId}::bigint`;
-  const [contact] = await deps.scope.db.$queryRaw<Contact[]>`
-    SELECT ${columnsOf("Contact")} FROM "Contact" WHERE "tenantId" = ${deps.tenant.id} AND ${condition} LIMIT 1`;
-  return contact ?? null;
+  const where = identityWhere(identity);
+  return where ? deps.scope.db.contact.findFirst({ where }) : null;
 }
 
 /** Merges keep every merged contact one hop from its survivor; a longer chain is corrupt data, not a reason to loop. */

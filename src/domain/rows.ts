@@ -1,8 +1,6 @@
-// Whole rows read with SQL of our own, as the same objects Prisma's model queries return.
-// For the hottest reads: each Prisma model query is compiled anew on every call (the JS
-// query compiler keeps no plans), several times the cost of a raw statement, and SQL can
-// do what Prisma cannot (lock a row as it is read). tests/domain/rows.test.ts holds the
-// objects equal to Prisma's.
+// Whole rows read with SQL of our own, as the same objects Prisma's model queries return:
+// for what Prisma cannot do, such as locking a row as it is read (one statement instead
+// of a lock and a read). tests/domain/rows.test.ts holds the objects equal to Prisma's.
 import { Prisma } from "../generated/prisma/index.js";
 
 const columnLists = new Map<string, Prisma.Sql>();

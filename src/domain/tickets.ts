@@ -273,15 +273,6 @@ export function findTicketByNumber(deps: TenantDeps, number: number): Promise<Ti
   return deps.scope.db.ticket.findUnique({ where: { tenantId_number: { tenantId: deps.tenant.id, number } } });
 }
 
-/** The contact's newest OPEN or PENDING ticket (the case a customer's new message belongs to), or null. */
-export async function openTicketOfContact(deps: TenantDeps, contactId: string): Promise<Ticket | null> {
-  const [ticket] = await deps.scope.db.$queryRaw<Ticket[]>`
-    SELECT ${columnsOf("Ticket")} FROM "Ticket"
-    WHERE "tenantId" = ${deps.tenant.id} AND "contactId" = ${contactId} AND status IN ('OPEN', 'PENDING')
-    ORDER BY "createdAt" DESC LIMIT 1`;
-  return ticket ?? null;
-}
-
 /** The tickets of one contact, newest first (what a customer may ask about). */
 export function ticketsOfContact(deps: TenantDeps, contactId: string, take = 5): Promise<Ticket[]> {
   return deps.scope.db.ticket.findMany({ where: { contactId }, orderBy: { createdAt: "desc" }, take });
