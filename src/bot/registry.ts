@@ -44,6 +44,8 @@ export type UpdateMode = "webhook" | "polling" | "off";
 
 export class BotRegistry {
   private readonly running = new Map<string, Running>();
+  /** Bots removed while their turns may still run (a reload, shutdown). */
+  private readonly removed = new Set<Running>();
   private readonly lanes = new Lanes();
   private readonly offline = new OfflineAssistant();
   private readonly knowledge = new KnowledgeCache();
@@ -104,6 +106,8 @@ export class BotRegistry {
     });
     const claims = new Claims(desk.deps.scope, info.tenantId, info.id);
     const running: Running = { info, desk, bot, claims, loadedAt: Date.now(), stopEvents: () => undefined };
+    // A chat's next update, stored by another process while this one answered, is this one's to take.
+    claims.onClaimed = (chatId, claim) => this.turns.queue(running, chatId, claim);
     running.stopEvents = this.outbox.follow(running);
     this.running.set(info.id, running);
     const { publicUrl } = this.services.config.telegram;
@@ -123,6 +127,12 @@ export class BotRegistry {
     this.running.delete(botId);
     r.stopEvents();
     r.stopPolling?.abort();
+    // Its turns in progress finish; what they answered is marked done as they end.
+    this.removed.add(r);
+    void this.lanes.idle().then(async () => {
+      await r.claims.releaseAnswered();
+      this.removed.delete(r);
+    });
   }
 
   private async buildDesk(info: ConnectedBot): Promise<Desk> {
@@ -220,9 +230,12 @@ export class BotRegistry {
     else await this.remove(botId);
   }
 
-  /** Waits for updates and deliveries in progress (graceful shutdown, tests). */
-  drain(): Promise<void> {
-    return this.lanes.idle();
+  /** Waits for updates and deliveries in progress (graceful shutdown, tests); answered updates are marked done. */
+  async drain(): Promise<void> {
+    do {
+      await this.lanes.idle();
+      await Promise.all([...this.running.values(), ...this.removed].map((r) => r.claims.releaseAnswered()));
+    } while (this.lanes.size);
   }
 
   async stop(): Promise<void> {

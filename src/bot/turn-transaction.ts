@@ -125,13 +125,15 @@ export class TurnTransaction {
    * before the first call to Telegram or the LLM, and at the end of the turn. Throws
    * TurnRetry when the phase had failed or the commit does: then nothing was committed.
    */
-  commit(): Promise<void> {
-    this.committing ??= this.doCommit();
+  commit(last?: (tx: TenantTx) => Promise<void>): Promise<void> {
+    this.committing ??= this.doCommit(last);
     return this.committing;
   }
 
-  private async doCommit(): Promise<void> {
+  /** `last` runs in the transaction just before it commits (only for the call that commits). */
+  private async doCommit(last?: (tx: TenantTx) => Promise<void>): Promise<void> {
     if (this.phase !== "open") throw new TurnRetry(this.failure ?? new Error(`commit in phase ${this.phase}`));
+    if (last) await this.guard(() => last(this.tx));
     this.phase = "committing";
     this.end.resolve();
     try {
@@ -150,13 +152,14 @@ export class TurnTransaction {
     return this.guard(() => work(this.tx));
   }
 
-  /** Undoes the first phase if it is still open (a failure, or the turn is to be run again). */
-  async rollback(): Promise<void> {
-    if (this.phase !== "open" && this.phase !== "failed") return;
+  /** Undoes the first phase if it is still open (a failure, or the turn is to be run again); true if it was not committed. */
+  async rollback(): Promise<boolean> {
+    if (this.phase !== "open" && this.phase !== "failed") return false;
     this.phase = "rolledBack";
     this.events.length = 0;
     this.end.reject(new RolledBack("The turn was rolled back."));
     await this.settled().catch(() => undefined);
+    return true;
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {

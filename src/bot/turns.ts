@@ -99,66 +99,86 @@ export class ChatTurns {
   /** One update, claimed by this worker. */
   private async turn(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim): Promise<Outcome> {
     const desk = await this.fresh(r);
+    // This worker's answered rows of the chat are let go in the turn's first statement.
+    const release = claims.takeAnswered(chatId);
     await this.slots.take();
     let opened: Awaited<ReturnType<typeof TurnTransaction.open<{ payload: unknown }>>>;
     try {
       opened = await TurnTransaction.open(
         desk.deps,
         async (tx) => {
-          const payload = await claims.confirm(tx, chatId, claim);
+          const payload = await claims.confirm(tx, chatId, claim, release);
           return payload === null ? null : { payload };
         },
         { timeoutMs: TURN_TRANSACTION_TIMEOUT_MS, onSettled: () => this.slots.give() },
       );
     } catch (err) {
+      claims.giveBack(chatId, release);
       if (!isDatabaseUnavailable(err)) throw err;
       this.logger.warn({ botId: r.info.id, err: (err as Error).message }, "update could not be taken; it will be retried");
       return "stop";
     }
     if (!opened) {
-      // Not ours any more, or an older update of the chat is waiting: let go (if it is
-      // still ours) and start again from the chat's oldest update.
+      // Not ours any more, or an older update of the chat is waiting, or another worker holds
+      // the chat: let go (if it is still ours) and start again from the chat's oldest update.
       await claims.release(claim);
       return "look-again";
     }
     const { turn } = opened;
     const update = opened.value.payload as Update;
+    const rolledBack = async () => {
+      if (await turn.rollback()) claims.giveBack(chatId, release);
+    };
+    // The confirmation marked the update answered. A turn that asks the LLM goes on after its
+    // transaction commits: the mark is taken back first, and the update is done at the end.
+    let goesOn = false;
+    const beforeLlm = () =>
+      turn.commit(async (tx) => {
+        goesOn = true;
+        await claims.keepToProcess(tx, claim, update);
+      });
     const stopHeartbeat = claims.heartbeat(claim.id);
     try {
       const error = await this.handle(r, update, {
         ...desk,
         deps: turn.deps,
-        frontDesk: desk.frontDesk.within(turn.deps, () => turn.commit()),
+        frontDesk: desk.frontDesk.within(turn.deps, beforeLlm),
         chats: desk.chats.within(turn.deps),
         beforeSending: () => turn.commit(),
       });
       // A failed first phase committed and sent nothing (a send commits first, and refuses once it failed).
-      if (turn.failed !== null || error instanceof TurnRetry) return this.retry(r, claims, chatId, claim, update, turn, turn.failed ?? (error as TurnRetry).reason);
-      if (error) {
-        await turn.rollback();
+      if (turn.failed !== null || error instanceof TurnRetry) {
+        await rolledBack();
+        return this.retry(r, claims, chatId, claim, update, turn.failed ?? (error as TurnRetry).reason);
+      }
+      if (error && (turn.isOpen || goesOn)) {
+        await rolledBack();
         return isDatabaseUnavailable(error) ? this.interrupted(r, claims, claim, update, error) : this.failed(r, claims, claim, update, error);
       }
-      if (turn.isOpen) {
-        // Nothing was sent (an update the desk does not answer): done in the same transaction.
-        const next = await turn.run((tx) => claims.finishAndClaimNext(chatId, claim.id, tx));
-        await turn.commit();
-        return next ? { next } : "stop";
+      if (error) {
+        // After the turn's work was committed and its replies went out: nothing is redone.
+        this.logger.warn({ botId: r.info.id, updateId: update.update_id, err: (error as Error).message }, "update answered; what came after its replies failed");
       }
+      // Nothing was sent (an update the desk does not answer): the work and the mark commit now.
+      if (turn.isOpen) await turn.commit();
     } catch (err) {
-      // Only the end of a turn that sent nothing throws here, before anything was committed.
-      if (err instanceof TurnRetry || isDatabaseUnavailable(err)) return this.retry(r, claims, chatId, claim, update, turn, err instanceof TurnRetry ? err.reason : err);
-      await turn.rollback();
+      // Only the commit at the end of a turn that sent nothing throws here, before anything was committed.
+      await rolledBack();
+      if (err instanceof TurnRetry || isDatabaseUnavailable(err)) return this.retry(r, claims, chatId, claim, update, err instanceof TurnRetry ? err.reason : err);
       throw err;
     } finally {
       stopHeartbeat();
     }
-    const next = await claims.finishAndClaimNext(chatId, claim.id);
-    return next ? { next } : "stop";
+    if (goesOn) {
+      const next = await claims.finishAndClaimNext(chatId, claim.id);
+      return next ? { next } : "stop";
+    }
+    claims.repliesSent(chatId, claim);
+    return "stop";
   }
 
-  /** After a first phase that failed: rolled back, then the update again the classic way, unless the database is down. */
-  private async retry(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim, update: Update, turn: TurnTransaction, cause: unknown): Promise<Outcome> {
-    await turn.rollback();
+  /** After a first phase that failed and was rolled back: the update again the classic way, unless the database is down. */
+  private async retry(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim, update: Update, cause: unknown): Promise<Outcome> {
     if (isDatabaseUnavailable(cause)) return this.interrupted(r, claims, claim, update, cause);
     this.logger.debug({ botId: r.info.id, updateId: update.update_id, err: (cause as Error)?.message }, "turn rolled back; running it again one operation at a time");
     return this.classicTurn(r, claims, chatId, claim, update);
