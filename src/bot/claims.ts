@@ -165,6 +165,36 @@ export class Claims {
   }
 
   /**
+   * Stores the update as the first statement of its turn's transaction (the intake and the
+   * confirmation in one): claimed and marked answered at once when its chat has nothing
+   * else to process and is not held; otherwise stored to wait. Null for a redelivery
+   * (nothing stored). It all commits or rolls back with the turn.
+   */
+  async storeAnswered(tx: Sql, chatId: bigint, updateId: number, payload: unknown, release: readonly string[]): Promise<{ claim: Claim | null } | null> {
+    const now = new Date();
+    const rows = await tx.$queryRaw<{ id: string; claimedAt: Date | null }[]>`
+      WITH released AS (
+        UPDATE "BotUpdate" SET "processedAt" = ${now}::timestamp(3), "claimedAt" = NULL
+        WHERE "tenantId" = ${this.tenantId} AND id = ANY(${this.ids(release)}) AND "processedAt" IS NULL
+      ), c AS (
+        SELECT NOT EXISTS (
+          SELECT 1 FROM "BotUpdate" b WHERE ${this.ofChat(chatId, "b")} AND b."processedAt" IS NULL AND NOT (b.id = ANY(${this.ids(release)}))
+            AND ((b.attempts < ${MAX_UPDATE_ATTEMPTS}::int AND b.payload IS NOT NULL) OR b."claimedAt" >= ${this.live(now)}::timestamp(3))
+        ) AS take
+      )
+      INSERT INTO "BotUpdate" ("tenantId", id, "botId", "updateId", "chatId", payload, "receivedAt", "claimedAt", attempts)
+      SELECT ${this.tenantId}, ${randomUUID()}, ${this.botId}, ${BigInt(updateId)}::bigint, ${chatId}::bigint,
+             CASE WHEN c.take THEN NULL ELSE ${JSON.stringify(payload)}::jsonb END, ${now}::timestamp(3),
+             CASE WHEN c.take THEN ${now}::timestamp(3) END, CASE WHEN c.take THEN 1 ELSE 0 END
+      FROM c
+      ON CONFLICT ("tenantId", "botId", "updateId") DO NOTHING
+      RETURNING id, "claimedAt"`;
+    const row = rows[0];
+    if (!row) return null;
+    return { claim: row.claimedAt ? { id: row.id, updateId: BigInt(updateId), token: row.claimedAt } : null };
+  }
+
+  /**
    * At the start of a turn, in its transaction: marks the update answered and returns its
    * payload, if the claim is still this worker's, no older update of the chat is waiting
    * (another process stored one at the same moment: it goes first) and no other worker

@@ -69,6 +69,7 @@ export class TurnTransaction {
     private readonly tx: TenantTx,
     private readonly end: Deferred,
     private readonly settled: () => Promise<void>,
+    private readonly onCommitted?: () => void,
   ) {
     this.deps = { ...base, scope: this.boundScope(), events: this.boundEvents() };
   }
@@ -81,7 +82,7 @@ export class TurnTransaction {
   static open<T>(
     base: TenantDeps,
     first: (tx: TenantTx) => Promise<T | null>,
-    options: { timeoutMs: number; onSettled?: () => void },
+    options: { timeoutMs: number; onSettled?: () => void; onCommitted?: () => void },
   ): Promise<{ turn: TurnTransaction; value: T } | null> {
     return new Promise((resolve, reject) => {
       const end = deferred();
@@ -92,7 +93,7 @@ export class TurnTransaction {
           if (value === null) return;
           deferAudits(tx);
           handedOut = true;
-          resolve({ turn: new TurnTransaction(base, tx, end, () => settled), value });
+          resolve({ turn: new TurnTransaction(base, tx, end, () => settled, options.onCommitted), value });
           await end.promise;
           await flushAudits(tx);
         },
@@ -100,7 +101,10 @@ export class TurnTransaction {
       );
       settled.then(
         () => {
-          if (!handedOut) resolve(null);
+          if (!handedOut) {
+            options.onCommitted?.();
+            resolve(null);
+          }
         },
         (err) => {
           if (!handedOut) reject(err);
@@ -144,6 +148,7 @@ export class TurnTransaction {
       throw isDatabaseUnavailable(err) ? err : new TurnRetry(err);
     }
     this.phase = "committed";
+    this.onCommitted?.();
     for (const publish of this.events.splice(0)) publish();
   }
 

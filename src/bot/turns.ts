@@ -13,6 +13,7 @@ import type { Update } from "grammy/types";
 import { isDatabaseUnavailable } from "../api/errors.js";
 import type { Logger } from "../logger.js";
 import type { Claim, Claims } from "./claims.js";
+import { cleanJson } from "./clean-text.js";
 import type { Desk } from "./context.js";
 import type { Lanes } from "./lanes.js";
 import { chatLane, type DeskSource, type TenantBot } from "./tenant-bot.js";
@@ -25,6 +26,8 @@ const TURNS_PER_RUN = 50;
 
 /** After a turn: the chat's next update this worker claimed, or whether to look for one again. */
 type Outcome = { next: Claim } | "look-again" | "stop";
+
+type Opened = Awaited<ReturnType<typeof TurnTransaction.open<{ payload: unknown }>>>;
 
 export interface ChatTurnsOptions {
   /**
@@ -96,13 +99,90 @@ export class ChatTurns {
       .catch((err) => this.logger.error({ botId: r.info.id, err: (err as Error).message }, "update processing failed"));
   }
 
+  /**
+   * Stores an update and runs its turn in one transaction, when its chat has nothing else
+   * going on here and a transaction slot is free: the update is stored by the turn's first
+   * statement (claimed and answered at once when nothing else of the chat is waiting or
+   * held anywhere) and the transaction commits before the first reply, as every turn's.
+   * Resolves once the update is stored — the webhook's acknowledgement — and rejects when it
+   * could not be (a database outage: Telegram delivers it again). "busy" when the usual
+   * intake must store it.
+   */
+  storeAndTurn(r: TenantBot, chatId: bigint, update: Update): Promise<"stored" | "busy"> {
+    if (!this.idle(r, chatId) || !this.slots.tryTake()) return Promise.resolve("busy");
+    return new Promise((resolve, reject) => {
+      let acked = false;
+      const ack = (err?: unknown) => {
+        if (acked) return;
+        acked = true;
+        if (err) reject(err);
+        else resolve("stored");
+      };
+      void this.lanes
+        .run(chatLane(r, chatId), async () => {
+          const outcome = await this.inlineTurn(r, chatId, update, ack);
+          if (outcome === "stop") return;
+          this.queue(r, chatId, outcome === "look-again" ? null : outcome.next);
+        })
+        .catch((err) => {
+          ack(err);
+          this.logger.error({ botId: r.info.id, err: (err as Error).message }, "update processing failed");
+        });
+    });
+  }
+
+  private async inlineTurn(r: TenantBot, chatId: bigint, update: Update, ack: (err?: unknown) => void): Promise<Outcome> {
+    const { claims } = r;
+    const desk = await this.fresh(r).catch((err) => {
+      this.slots.give();
+      throw err;
+    });
+    const release = claims.takeAnswered(chatId);
+    let stored: { claim: Claim | null } | null = null;
+    let opened: Opened;
+    try {
+      opened = await TurnTransaction.open(
+        desk.deps,
+        async (tx) => {
+          stored = await claims.storeAnswered(tx, chatId, update.update_id, cleanJson(update), release);
+          return stored?.claim ? { payload: update as unknown } : null;
+        },
+        { timeoutMs: TURN_TRANSACTION_TIMEOUT_MS, onSettled: () => this.slots.give(), onCommitted: () => ack() },
+      );
+    } catch (err) {
+      claims.giveBack(chatId, release);
+      ack(err);
+      return "stop";
+    }
+    if (!opened) {
+      // A redelivery (nothing stored), or stored to wait for the chat's turn.
+      ack();
+      return stored ? "look-again" : "stop";
+    }
+    const claim = (stored as { claim: Claim | null } | null)!.claim!;
+    return this.play(r, claims, chatId, claim, update, opened.turn, release, async (cause) => {
+      // Rolled back with the turn's work: not stored. Stored the usual way, then its turn again.
+      if (isDatabaseUnavailable(cause)) {
+        ack(cause);
+        return "stop";
+      }
+      const again = await this.whileStoring(r, chatId, claims.store(update.update_id, chatId, cleanJson(update), true)).catch((err: unknown) => {
+        ack(err);
+        throw err;
+      });
+      ack();
+      if (!again) return "stop";
+      return again.claim ? this.turn(r, claims, chatId, again.claim) : "look-again";
+    });
+  }
+
   /** One update, claimed by this worker. */
   private async turn(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim): Promise<Outcome> {
     const desk = await this.fresh(r);
     // This worker's answered rows of the chat are let go in the turn's first statement.
     const release = claims.takeAnswered(chatId);
     await this.slots.take();
-    let opened: Awaited<ReturnType<typeof TurnTransaction.open<{ payload: unknown }>>>;
+    let opened: Opened;
     try {
       opened = await TurnTransaction.open(
         desk.deps,
@@ -124,13 +204,40 @@ export class ChatTurns {
       await claims.release(claim);
       return "look-again";
     }
-    const { turn } = opened;
     const update = opened.value.payload as Update;
-    const rolledBack = async () => {
+    return this.play(r, claims, chatId, claim, update, opened.turn, release, async (cause, retry) => {
+      if (isDatabaseUnavailable(cause)) return this.interrupted(r, claims, claim, update, cause);
+      // Nothing was committed or sent: the same update again, one transaction per operation.
+      if (retry) {
+        this.logger.debug({ botId: r.info.id, updateId: update.update_id, err: (cause as Error)?.message }, "turn rolled back; running it again one operation at a time");
+        return this.classicTurn(r, claims, chatId, claim, update);
+      }
+      return this.failed(r, claims, claim, update, cause);
+    });
+  }
+
+  /**
+   * The bot handles the update with a desk bound to the turn's transaction. If the first
+   * phase fails, nothing was committed or sent (a send commits first, and refuses once it
+   * failed): it is rolled back and `rolledBack` decides what comes next (`retry`: the
+   * transaction failed, not the bot).
+   */
+  private async play(
+    r: TenantBot,
+    claims: Claims,
+    chatId: bigint | null,
+    claim: Claim,
+    update: Update,
+    turn: TurnTransaction,
+    release: string[],
+    rolledBack: (cause: unknown, retry: boolean) => Promise<Outcome>,
+  ): Promise<Outcome> {
+    const desk = await this.fresh(r);
+    const rollback = async () => {
       if (await turn.rollback()) claims.giveBack(chatId, release);
     };
-    // The confirmation marked the update answered. A turn that asks the LLM goes on after its
-    // transaction commits: the mark is taken back first, and the update is done at the end.
+    // The update is marked answered in the turn's transaction. A turn that asks the LLM goes on
+    // after its transaction commits: the mark is taken back first, and the update is done at the end.
     let goesOn = false;
     const beforeLlm = () =>
       turn.commit(async (tx) => {
@@ -146,15 +253,15 @@ export class ChatTurns {
         chats: desk.chats.within(turn.deps),
         beforeSending: () => turn.commit(),
       });
-      // A failed first phase committed and sent nothing (a send commits first, and refuses once it failed).
       if (turn.failed !== null || error instanceof TurnRetry) {
-        await rolledBack();
-        return this.retry(r, claims, chatId, claim, update, turn.failed ?? (error as TurnRetry).reason);
+        await rollback();
+        return await rolledBack(turn.failed ?? (error as TurnRetry).reason, true);
       }
-      if (error && (turn.isOpen || goesOn)) {
-        await rolledBack();
-        return isDatabaseUnavailable(error) ? this.interrupted(r, claims, claim, update, error) : this.failed(r, claims, claim, update, error);
+      if (error && turn.isOpen) {
+        await rollback();
+        return await rolledBack(error, false);
       }
+      if (error && goesOn) return isDatabaseUnavailable(error) ? await this.interrupted(r, claims, claim, update, error) : await this.failed(r, claims, claim, update, error);
       if (error) {
         // After the turn's work was committed and its replies went out: nothing is redone.
         this.logger.warn({ botId: r.info.id, updateId: update.update_id, err: (error as Error).message }, "update answered; what came after its replies failed");
@@ -163,8 +270,8 @@ export class ChatTurns {
       if (turn.isOpen) await turn.commit();
     } catch (err) {
       // Only the commit at the end of a turn that sent nothing throws here, before anything was committed.
-      await rolledBack();
-      if (err instanceof TurnRetry || isDatabaseUnavailable(err)) return this.retry(r, claims, chatId, claim, update, err instanceof TurnRetry ? err.reason : err);
+      await rollback();
+      if (err instanceof TurnRetry || isDatabaseUnavailable(err)) return rolledBack(err instanceof TurnRetry ? err.reason : err, true);
       throw err;
     } finally {
       stopHeartbeat();
@@ -175,13 +282,6 @@ export class ChatTurns {
     }
     claims.repliesSent(chatId, claim);
     return "stop";
-  }
-
-  /** After a first phase that failed and was rolled back: the update again the classic way, unless the database is down. */
-  private async retry(r: TenantBot, claims: Claims, chatId: bigint | null, claim: Claim, update: Update, cause: unknown): Promise<Outcome> {
-    if (isDatabaseUnavailable(cause)) return this.interrupted(r, claims, claim, update, cause);
-    this.logger.debug({ botId: r.info.id, updateId: update.update_id, err: (cause as Error)?.message }, "turn rolled back; running it again one operation at a time");
-    return this.classicTurn(r, claims, chatId, claim, update);
   }
 
   /** The update again, with the tenant's plain desk: every operation in its own transaction. */
@@ -233,6 +333,13 @@ class Slots {
   private readonly waiting: (() => void)[] = [];
 
   constructor(private free: number) {}
+
+  /** A slot now, or false. */
+  tryTake(): boolean {
+    if (this.free <= 0) return false;
+    this.free--;
+    return true;
+  }
 
   async take(): Promise<void> {
     if (this.free > 0) {

@@ -19,11 +19,16 @@ export class UpdateIntake {
 
   /**
    * Stores the update (once: a redelivery is recognised by its update_id and stores
-   * nothing) and queues its chat. When nothing else of the chat is waiting, the update is
-   * claimed for this process in the same statement, and its turn starts with that claim.
+   * nothing) and queues its chat; resolves once it is stored. When the chat has nothing
+   * going on in this process, the update is stored by the first statement of its turn's
+   * transaction, which commits before the turn's first reply. Otherwise it is stored on its
+   * own (together with other updates arriving at once) — claimed for this process in the
+   * same statement when nothing else of the chat is waiting — and its chat's turn queued.
    */
   async receive(r: TenantBot, update: Update): Promise<void> {
     const chatId = chatOf(update);
+    // The usual case, a chat with nothing going on here: stored by its turn's transaction.
+    if (chatId !== null && (await this.turns.storeAndTurn(r, chatId, update)) === "stored") return;
     const claim = this.turns.idle(r, chatId);
     const stored = await this.turns.whileStoring(r, chatId, r.claims.store(update.update_id, chatId, cleanJson(update), claim));
     if (stored) this.turns.queue(r, chatId, stored.claim);

@@ -29,7 +29,7 @@ describe(`turns and their claims (${ENGINE})`, () => {
 
   const contactOf = (user: number) => scope.db.contact.findFirstOrThrow({ where: { telegramUserId: BigInt(user) } });
 
-  it("costs few SQL statements per update: the turn's work in one transaction, the claim and the end of a turn in statements it sends anyway", async () => {
+  it("costs few SQL statements per update: stored, claimed, answered and its work done in one transaction", async () => {
     const user = 9101;
     // The first message creates the contact and the chat: counted from the second on.
     await converse(user, "hello");
@@ -41,9 +41,11 @@ describe(`turns and their claims (${ENGINE})`, () => {
       await converse(user, step);
       counts.push(stats.statements - before);
     }
-    // One operation per transaction, as before, cost 32 to 64 statements per update.
-    for (const n of counts) expect(n).toBeLessThanOrEqual(25);
-    expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100);
+    // Measured: 9, 13, 15, 15 and 7 (one transaction per operation cost 32 to 64 each). The
+    // margin is for answered rows let go by the timer during a step (one statement and its
+    // transaction).
+    for (const n of counts) expect(n).toBeLessThanOrEqual(20);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(70);
     await h.registry.drain();
   });
 
@@ -51,16 +53,19 @@ describe(`turns and their claims (${ENGINE})`, () => {
     const user = 9102;
     await h.say(h.botA, user, "/new My boiler is broken");
     const ticket = await scope.db.ticket.findFirstOrThrow({ where: { contact: { telegramUserId: BigInt(user) } } });
-    // The statement that records the answer fails once, inside the turn's transaction, after
-    // the customer's message and the assistant's reply were added to the case.
-    const answered = vi.spyOn(ChatStore.prototype, "answered").mockImplementationOnce(async function (this: ChatStore) {
+    // The statement that records the answer fails inside the turn's transaction, after the
+    // customer's message and the assistant's reply were added to the case — twice: the turn
+    // that stored the update is rolled back (the update with it: it is stored again on its
+    // own), its turn fails again and runs a third time, one operation per transaction.
+    const failing = async function (this: ChatStore) {
       const { deps } = this as unknown as { deps: { scope: typeof scope } };
       await deps.scope.db.$queryRaw`SELECT 1 / 0`;
       return 0;
-    });
+    };
+    const answered = vi.spyOn(ChatStore.prototype, "answered").mockImplementationOnce(failing).mockImplementationOnce(failing);
     const m = h.telegram.calls.length;
     await h.say(h.botA, user, "The pilot light keeps going out.");
-    expect(answered).toHaveBeenCalledTimes(2);
+    expect(answered).toHaveBeenCalledTimes(3);
     answered.mockRestore();
     // One reply, and the message once in the case, with one answer of the assistant after it.
     expect(h.textsTo(h.botA, user, m)).toEqual([expect.stringMatching(/I added this to your case #\d+/)]);
