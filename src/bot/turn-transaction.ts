@@ -16,12 +16,7 @@ import { isDatabaseUnavailable } from "../api/errors.js";
 import { deferAudits, flushAudits } from "../domain/audit.js";
 import type { TenantDeps } from "../domain/deps.js";
 import type { EventBus } from "../domain/events.js";
-import { COMPILED_OPERATIONS, compileRead } from "../db/sql-reads.js";
-import { Prisma } from "../generated/prisma/index.js";
 import type { ScopedClient, TenantScope, TenantTx } from "../tenants/scoped-db.js";
-
-/** Models with a tenantId column. */
-const TENANT_MODELS = new Set(Prisma.dmmf.datamodel.models.filter((m) => m.fields.some((f) => f.name === "tenantId")).map((m) => m.name));
 
 /** The first phase of a turn failed: it was rolled back, and the turn is to be run again the classic way. */
 export class TurnRetry extends Error {
@@ -197,12 +192,7 @@ export class TurnTransaction {
     };
   }
 
-  /**
-   * `tx.contact`, `tx.$queryRaw`…, each call guarded. Reads the read compiler understands
-   * (db/sql-reads.ts, as the tenant scope's own reads outside a transaction) run as its one
-   * statement in the transaction instead of through Prisma's query engine, with the
-   * tenant named as the scope names it.
-   */
+  /** `tx.contact`, `tx.$queryRaw`…, each call guarded (the scope's transaction client compiles the reads it can). */
   private delegate(prop: PropertyKey): unknown {
     const known = this.delegates.get(prop);
     if (known) return known;
@@ -210,32 +200,17 @@ export class TurnTransaction {
     let wrapped: unknown = target;
     if (typeof target === "function") {
       wrapped = (...args: unknown[]) => this.guard(() => (target as (...a: unknown[]) => Promise<unknown>).apply(this.tx, args));
-    } else if (target && typeof target === "object" && typeof prop === "string") {
-      const model = prop.charAt(0).toUpperCase() + prop.slice(1);
+    } else if (target && typeof target === "object") {
       const delegate = target as Record<PropertyKey, unknown>;
       wrapped = new Proxy(delegate, {
         get: (d, method) => {
           const fn = d[method];
-          if (typeof fn !== "function") return fn;
-          return (args?: unknown) =>
-            this.guard(() => {
-              const read = typeof method === "string" && COMPILED_OPERATIONS.has(method) ? compileRead(model, method, this.withTenant(model, args)) : null;
-              if (!read) return (fn as (a?: unknown) => Promise<unknown>).call(d, args);
-              return this.tx.$queryRawUnsafe<{ j: unknown }[]>(read.sql, ...read.params).then((rows) => read.decode(rows));
-            });
+          return typeof fn === "function" ? (...args: unknown[]) => this.guard(() => (fn as (...a: unknown[]) => Promise<unknown>).apply(d, args)) : fn;
         },
       });
     }
     this.delegates.set(prop, wrapped);
     return wrapped;
-  }
-
-  /** Reads of tenant-owned models name the tenant, as the tenant scope's reads do (row-level security filters them anyway). */
-  private withTenant(model: string, args: unknown): unknown {
-    if (!TENANT_MODELS.has(model)) return args;
-    const tenant = { tenantId: this.base.tenant.id };
-    const a = (args ?? {}) as { where?: object };
-    return { ...a, where: a.where ? { AND: [a.where, tenant] } : tenant };
   }
 
   /** Events of the first phase wait for its commit (and are dropped with a rollback): nobody hears of a change that is not there yet. */
