@@ -18,6 +18,11 @@ export interface Desk {
   logger: Logger;
   /** The tenant's locale: what the desk says when it speaks without the LLM. */
   t: Texts;
+  /**
+   * Runs before each call to the Bot API during a turn: the turn commits what it did so
+   * far, so nothing is said to the customer that is not stored (see turn-transaction.ts).
+   */
+  beforeSending?: () => Promise<void>;
 }
 
 export interface DeskFlavor {

@@ -3,6 +3,7 @@
 // changed settings reach its bot without a restart.
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, Composer } from "grammy";
+import type { Update } from "grammy/types";
 import type { Logger } from "../logger.js";
 import type { BotIdentity } from "../tenants/bots.js";
 import type { BotContext, Desk } from "./context.js";
@@ -14,12 +15,15 @@ import { unhandledFeature } from "./features/unhandled.js";
 
 export interface BotDeps {
   identity: BotIdentity;
-  /** The desk for the next update (the registry refreshes the tenant now and then). */
-  desk(): Desk;
+  /** The desk for this update: its turn's (see turns.ts), with the tenant refreshed now and then. */
+  desk(update: Update): Desk;
   logger: Logger;
   apiRoot: string;
-  /** Errors the boundary must not swallow: the update is kept and processed again later. */
-  isTransient(err: unknown): boolean;
+  /**
+   * Errors the boundary must not swallow: a database outage (the update is kept and
+   * processed again later), a turn to be run again (see turn-transaction.ts).
+   */
+  rethrows(err: unknown): boolean;
 }
 
 export function createBot(token: string, d: BotDeps): Bot<BotContext> {
@@ -45,7 +49,9 @@ export function createBot(token: string, d: BotDeps): Bot<BotContext> {
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
 
   bot.use((ctx, next) => {
-    ctx.desk = d.desk();
+    ctx.desk = d.desk(ctx.update);
+    const before = ctx.desk.beforeSending;
+    if (before) ctx.api.config.use(async (prev, method, payload, signal) => (await before(), prev(method, payload, signal)));
     return next();
   });
 
@@ -64,10 +70,11 @@ export function createBot(token: string, d: BotDeps): Bot<BotContext> {
   // The error boundary around every feature (grammY's `bot.catch` serves only `bot.start`,
   // and updates here go through `handleUpdate`): log, tell the customer, and let the update
   // count as handled, so its work is not done twice. A database outage is rethrown instead:
-  // the registry keeps the update and processes it again once the database answers.
+  // the update is kept and processed again once the database answers; so is a turn whose
+  // transaction failed before anything was committed or sent (it runs again at once).
   bot.errorBoundary(async (err) => {
     const { ctx } = err;
-    if (d.isTransient(err.error)) throw err.error;
+    if (d.rethrows(err.error)) throw err.error;
     d.logger.error({ tenantId: d.identity.tenantId, botId: d.identity.id, updateId: ctx.update.update_id, err: err.error }, "bot update failed");
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
     else if (ctx.chat?.type === "private" && ctx.message) await ctx.reply(ctx.desk.t.error).catch(() => undefined);

@@ -8,10 +8,11 @@ import type { TenantDeps } from "../domain/deps.js";
 import { addMessage } from "../domain/messages.js";
 import { openTicket, requestHuman, ticketsOfContact } from "../domain/tickets.js";
 import type { Logger } from "../logger.js";
-import { ArticleIndex, articlesVersion } from "./assistant/article-index.js";
+import type { ArticleIndex } from "./assistant/article-index.js";
 import { subjectFrom } from "./assistant/offline.js";
 import type { Assistant, AssistantContext, AssistantReply, CaseSummary, ChatTurn, FrontDeskTools, HumanResult } from "./assistant/types.js";
 import { clip } from "./clean-text.js";
+import type { KnowledgeCache } from "./knowledge-cache.js";
 
 export interface Assistants {
   /** Null when no OPENAI_API_KEY is configured. */
@@ -38,31 +39,34 @@ export interface TurnResult {
   fallback?: string;
 }
 
-const INDEX_TTL_MS = 30_000;
 const QUERY_MAX = 500;
+
+export interface FrontDeskOptions {
+  /** The tenants' knowledge indexes, shared by every desk of the process. */
+  knowledge: KnowledgeCache;
+  /** Before the LLM is asked: a turn commits what it did so far (no transaction waits on a model). */
+  beforeExternalCall?: () => Promise<void>;
+}
 
 export const summary = (t: Ticket): CaseSummary => ({ number: t.number, subject: t.subject, status: t.status, needsHuman: t.needsHuman });
 
 /** One tenant's front desk; the bot of that tenant holds one. */
 export class FrontDesk {
-  private index: { at: number; version: string; index: ArticleIndex } | null = null;
-
   constructor(
     readonly deps: TenantDeps,
     private readonly assistants: Assistants,
     private readonly logger: Logger,
+    private readonly options: FrontDeskOptions,
   ) {}
 
-  /** The tenant's published articles, indexed; checked at most every 30 s so edits show up quickly, rebuilt only when they changed. */
-  async articles(): Promise<ArticleIndex> {
-    if (this.index && Date.now() - this.index.at < INDEX_TTL_MS) return this.index.index;
-    const rows = await this.deps.scope.db.knowledgeArticle.findMany({
-      where: { published: true },
-      select: { id: true, title: true, body: true, tags: true, keywords: true, examples: true, updatedAt: true },
-    });
-    const version = articlesVersion(rows);
-    this.index = { at: Date.now(), version, index: this.index?.version === version ? this.index.index : new ArticleIndex(rows) };
-    return this.index.index;
+  /** The same desk acting through other deps (a turn's transaction), committing before the LLM is asked. */
+  within(deps: TenantDeps, beforeExternalCall: () => Promise<void>): FrontDesk {
+    return new FrontDesk(deps, this.assistants, this.logger, { ...this.options, beforeExternalCall });
+  }
+
+  /** The tenant's published articles, indexed (kept until they change: see KnowledgeCache). */
+  articles(): Promise<ArticleIndex> {
+    return this.options.knowledge.index(this.deps);
   }
 
   /** The contact's newest OPEN or PENDING case. */
@@ -88,6 +92,7 @@ export class FrontDesk {
     let reply: AssistantReply | null = null;
     let fallback: string | undefined;
     if (this.assistants.llm) {
+      await this.options.beforeExternalCall?.();
       try {
         reply = await this.assistants.llm.reply(text, tools, context());
       } catch (err) {

@@ -23,6 +23,11 @@ export class Lanes {
     return result;
   }
 
+  /** Work is queued or running under `key`. */
+  has(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   get size(): number {
     return this.pending.size;
   }

@@ -31,16 +31,22 @@ export interface AccessChange {
   tenantId: string;
 }
 
+/** A tenant's knowledge articles changed: the front desk rebuilds its index of them. */
+export interface KnowledgeChange {
+  tenantId: string;
+}
+
 type Topics = {
   ticket: [tenantId: string, event: TicketEvent];
   "bot-changed": [change: BotChange];
   "access-changed": [change: AccessChange];
+  "knowledge-changed": [change: KnowledgeChange];
 };
 
 /**
  * Topic `ticket`, keyed by tenant id: a subscriber only ever receives its own tenant's
- * events. Topics `bot-changed` and `access-changed` carry no customer data, only what to
- * reload or forget.
+ * events. Topics `bot-changed`, `access-changed` and `knowledge-changed` carry no customer
+ * data, only what to reload or forget.
  */
 export type EventBus = PubSub<Topics> & { close(): Promise<void> };
 

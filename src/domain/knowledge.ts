@@ -36,36 +36,45 @@ function articleData(input: Partial<ArticleInput>) {
   };
 }
 
-export function createArticle(deps: TenantDeps, input: ArticleInput): Promise<KnowledgeArticle> {
-  const data = articleData(input);
-  const tenantId = deps.tenant.id;
-  return deps.scope.tx(async (tx) => {
-    const article = await tx.knowledgeArticle.create({ data: { ...data, title: data.title!, body: data.body!, tenantId } });
-    await recordAudit(tx, tenantId, deps.actor, { action: "article.created", entityType: "KnowledgeArticle", entityId: article.id, after: article });
-    return article;
-  });
+/** After a change has committed: the front desk's index of the articles is rebuilt (in every process on the bus). */
+function changed<T>(deps: TenantDeps, result: T): T {
+  deps.events.publish("knowledge-changed", { tenantId: deps.tenant.id });
+  return result;
 }
 
-export function updateArticle(deps: TenantDeps, id: string, input: Partial<ArticleInput>): Promise<KnowledgeArticle> {
+export async function createArticle(deps: TenantDeps, input: ArticleInput): Promise<KnowledgeArticle> {
   const data = articleData(input);
   const tenantId = deps.tenant.id;
-  return deps.scope.tx(async (tx) => {
+  const article = await deps.scope.tx(async (tx) => {
+    const created = await tx.knowledgeArticle.create({ data: { ...data, title: data.title!, body: data.body!, tenantId } });
+    await recordAudit(tx, tenantId, deps.actor, { action: "article.created", entityType: "KnowledgeArticle", entityId: created.id, after: created });
+    return created;
+  });
+  return changed(deps, article);
+}
+
+export async function updateArticle(deps: TenantDeps, id: string, input: Partial<ArticleInput>): Promise<KnowledgeArticle> {
+  const data = articleData(input);
+  const tenantId = deps.tenant.id;
+  const article = await deps.scope.tx(async (tx) => {
     const before = must(await tx.knowledgeArticle.findFirst({ where: { id } }), "Knowledge article", id);
     const after = await tx.knowledgeArticle.update({ where: { tenantId_id: { tenantId, id } }, data });
     const action = input.published === undefined || input.published === before.published ? "article.updated" : input.published ? "article.published" : "article.unpublished";
     await recordAudit(tx, tenantId, deps.actor, { action, entityType: "KnowledgeArticle", entityId: id, before, after });
     return after;
   });
+  return changed(deps, article);
 }
 
-export function deleteArticle(deps: TenantDeps, id: string): Promise<KnowledgeArticle> {
+export async function deleteArticle(deps: TenantDeps, id: string): Promise<KnowledgeArticle> {
   const tenantId = deps.tenant.id;
-  return deps.scope.tx(async (tx) => {
+  const article = await deps.scope.tx(async (tx) => {
     const before = must(await tx.knowledgeArticle.findFirst({ where: { id } }), "Knowledge article", id);
     await tx.knowledgeArticle.delete({ where: { tenantId_id: { tenantId, id } } });
     await recordAudit(tx, tenantId, deps.actor, { action: "article.deleted", entityType: "KnowledgeArticle", entityId: id, before });
     return before;
   });
+  return changed(deps, article);
 }
 
 /** Words of a search: every word must appear in the title, body or tags (case-insensitive). */

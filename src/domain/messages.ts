@@ -6,7 +6,7 @@ import { publish, type TenantDeps } from "./deps.js";
 import { ValidationError } from "./errors.js";
 import { must, text } from "./input.js";
 import { isLate } from "./sla.js";
-import { BODY_MAX, reopenData } from "./tickets.js";
+import { BODY_MAX, lockTicket, reopenData } from "./tickets.js";
 
 export interface AddMessageInput {
   ticketId: string;
@@ -33,8 +33,7 @@ export async function addMessage(deps: TenantDeps, input: AddMessageInput): Prom
   }
   const tenantId = deps.tenant.id;
   const message = await deps.scope.tx(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE id = ${input.ticketId} FOR UPDATE`;
-    const ticket = must(locked.length ? await tx.ticket.findFirst({ where: { id: input.ticketId } }) : null, "Ticket", input.ticketId);
+    const ticket = must(await lockTicket(tx, tenantId, input.ticketId), "Ticket", input.ticketId);
     const now = new Date();
     const created = await tx.message.create({
       data: {

@@ -9,6 +9,7 @@ import { nextNumber } from "./counters.js";
 import { publish, type TenantDeps } from "./deps.js";
 import { ValidationError } from "./errors.js";
 import { must, tags as checkTags, text } from "./input.js";
+import { columnsOf } from "./rows.js";
 import { isLate } from "./sla.js";
 
 export const SUBJECT_MAX = 200;
@@ -115,6 +116,16 @@ export function resolutionClockStart(t: Pick<Ticket, "reopenedAt" | "createdAt">
   return t.reopenedAt ?? t.createdAt;
 }
 
+/**
+ * The ticket, locked until the transaction ends (FOR UPDATE: changes to one ticket are
+ * made one at a time), or null for an id that is not one of the tenant's tickets. One
+ * statement: the lock and the read.
+ */
+export async function lockTicket(tx: TenantTx, tenantId: string, id: string): Promise<Ticket | null> {
+  const [ticket] = await tx.$queryRaw<Ticket[]>`SELECT ${columnsOf("Ticket")} FROM "Ticket" WHERE "tenantId" = ${tenantId} AND id = ${id} FOR UPDATE`;
+  return ticket ?? null;
+}
+
 /** Keeps the resolution the ticket just got (see TicketResolution in prisma/schema.prisma). */
 async function recordResolution(tx: TenantTx, t: Ticket, resolvedAt: Date): Promise<void> {
   await tx.ticketResolution.create({
@@ -178,8 +189,7 @@ export async function updateTicket(deps: TenantDeps, id: string, changes: Ticket
   if (typeof changes.assigneeId === "string") await checkAssignee(deps, changes.assigneeId);
   const tenantId = deps.tenant.id;
   const result = await deps.scope.tx(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE id = ${id} FOR UPDATE`;
-    const before = must(locked.length ? await tx.ticket.findFirst({ where: { id } }) : null, "Ticket", id);
+    const before = must(await lockTicket(tx, tenantId, id), "Ticket", id);
     const now = new Date();
     const data: Partial<Ticket> = {};
     const changed: (keyof TicketChanges)[] = [];
@@ -240,8 +250,7 @@ export function setTicketTags(deps: TenantDeps, id: string, tags: string[]): Pro
 export async function requestHuman(deps: TenantDeps, id: string): Promise<Ticket> {
   const tenantId = deps.tenant.id;
   const result = await deps.scope.tx(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE id = ${id} FOR UPDATE`;
-    const before = must(locked.length ? await tx.ticket.findFirst({ where: { id } }) : null, "Ticket", id);
+    const before = must(await lockTicket(tx, tenantId, id), "Ticket", id);
     const finished = before.status === "RESOLVED" || before.status === "CLOSED";
     if (before.needsHuman && !finished) return { ticket: before, changed: false };
     const data = { needsHuman: true, ...(finished ? reopenData(deps, before, new Date()) : {}) };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/domain/actor.js";
 import { confidentHit } from "../../src/bot/assistant/article-index.js";
 import { OfflineAssistant } from "../../src/bot/assistant/offline.js";
+import { KnowledgeCache } from "../../src/bot/knowledge-cache.js";
 import { FrontDesk } from "../../src/bot/front-desk.js";
 import type { TenantDeps } from "../../src/domain/deps.js";
 import { searchArticles } from "../../src/domain/knowledge.js";
@@ -107,8 +108,9 @@ describe(`knowledge articles (${ENGINE})`, () => {
       events: app.services.events,
       directory: app.services.directory,
     };
-    // A desk per look-up: each reads the articles as they are now.
-    const answer = async (q: string) => confidentHit(await (await new FrontDesk(deps, { llm: null, offline: new OfflineAssistant() }, createLogger("silent")).articles()).query(q))?.title ?? null;
+    // A desk (and knowledge cache) per look-up: each reads the articles as they are now.
+    const answer = async (q: string) =>
+      confidentHit(await (await new FrontDesk(deps, { llm: null, offline: new OfflineAssistant() }, createLogger("silent"), { knowledge: new KnowledgeCache() }).articles()).query(q))?.title ?? null;
     const question = "nobody was in when the van came, where has my stuff gone";
     expect(await answer(question)).toBeNull();
 

@@ -28,22 +28,21 @@ conversationFeature.on("message:text", async (ctx) => {
   }
 
   const { reply, case: current } = await frontDesk.answer(contact, text, history);
+  // Recorded with the rest of the turn, before the answer goes out. An answer breaks the
+  // run: the hand-over comes after answers that did not help in a row.
+  const misses = await chats.answered(ctx.chat.id, chat.stateData, text, reply.text, !reply.unanswered);
+  // The message is already in the thread when a case was open; otherwise it starts the new one.
+  const handedOver = misses >= UNHELPFUL_LIMIT ? await handOver(ctx, contact, history, current ? undefined : text) : null;
+  // Everything is recorded before anything is said: the turn's work is done when its replies go out.
   const keyboard = reply.cited ? new InlineKeyboard().text(t.helpfulYes, "helpful:yes").text(t.helpfulNo, "helpful:no") : undefined;
   await sendLong(ctx.api, ctx.chat.id, reply.text, keyboard ? { reply_markup: keyboard } : undefined);
-  await chats.remember(ctx.chat.id, chat.stateData, text, reply.text);
-  if (!reply.unanswered) {
-    // An answer breaks the run: the hand-over comes after answers that did not help in a row.
-    await chats.resetUnhelpful(ctx.chat.id);
-  } else if ((await chats.unhelpful(ctx.chat.id)) >= UNHELPFUL_LIMIT) {
-    // The message is already in the thread when a case was open; otherwise it starts the new one.
-    await handOver(ctx, contact, history, current ? undefined : text);
-  }
+  if (handedOver) await ctx.reply(handedOver);
 });
 
-/** Brings a person in after answers that did not help, and says so truthfully. */
-export async function handOver(ctx: BotContext, contact: Contact, history: ChatTurn[], customerText?: string): Promise<void> {
+/** Brings a person in after answers that did not help; returns what to tell the customer, truthfully. */
+export async function handOver(ctx: BotContext, contact: Contact, history: ChatTurn[], customerText?: string): Promise<string> {
   const { t, frontDesk, chats } = ctx.desk;
   const r = await frontDesk.requestHuman(contact, "The assistant's answers did not help twice in a row.", history, customerText);
   await chats.resetUnhelpful(ctx.chat!.id);
-  await ctx.reply(r.alreadyWaiting ? t.humanAlready(r.case.number) : t.handOverAfterMisses(r.case.number, r.created));
+  return r.alreadyWaiting ? t.humanAlready(r.case.number) : t.handOverAfterMisses(r.case.number, r.created);
 }

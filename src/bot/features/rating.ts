@@ -39,15 +39,26 @@ ratingFeature.callbackQuery(RATE_DATA, async (ctx) => {
 });
 
 ratingFeature.callbackQuery(/^helpful:(yes|no)$/, async (ctx) => {
-  const { t, chats } = ctx.desk;
-  await ctx.answerCallbackQuery({ text: t.thanksFeedback });
+  // Recorded before anything is said: the turn's work is done when its answers go out.
+  const handedOver = await countHelpfulness(ctx, ctx.match[1] === "yes");
+  await ctx.answerCallbackQuery({ text: ctx.desk.t.thanksFeedback });
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-  const contact = await existingContact(ctx.desk.deps, BigInt(ctx.from.id));
-  if (!contact || !ctx.chat) return;
-  if (ctx.match[1] === "yes") return chats.resetUnhelpful(ctx.chat.id);
-  const chat = await chats.open(ctx.chat.id, contact.id);
-  if ((await chats.unhelpful(ctx.chat.id)) >= UNHELPFUL_LIMIT) await handOver(ctx, contact, chat.stateData.history ?? []);
+  if (handedOver) await ctx.reply(handedOver);
 });
+
+/** An answer that helped breaks the run; one that did not adds to it, and a person is brought in after two. */
+async function countHelpfulness(ctx: BotContext, helped: boolean): Promise<string | null> {
+  const { chats } = ctx.desk;
+  const contact = await existingContact(ctx.desk.deps, BigInt(ctx.from!.id));
+  if (!contact || !ctx.chat) return null;
+  if (helped) {
+    await chats.resetUnhelpful(ctx.chat.id);
+    return null;
+  }
+  const chat = await chats.open(ctx.chat.id, contact.id);
+  if ((await chats.unhelpful(ctx.chat.id)) < UNHELPFUL_LIMIT) return null;
+  return handOver(ctx, contact, chat.stateData.history ?? []);
+}
 
 // A button we do not know (an old message): still answered.
 ratingFeature.on("callback_query", (ctx) => ctx.answerCallbackQuery());
