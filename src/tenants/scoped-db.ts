@@ -113,13 +113,17 @@ function extendScoped(root: RootDb, mode: TenantSettingsMode, tenantIds: readonl
 
 const READ_OPERATIONS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "count"]);
 
+type RunRead = (sql: string, params: unknown[]) => Promise<{ j: unknown }[]>;
+
 /**
- * The scoped client with its reads answered before Prisma's extension machinery runs
- * (which costs more than the compiled statement itself). What the compiler does not
- * understand still goes through `client`, and so through `$allOperations` above.
+ * A client whose model reads are answered by the read compiler before Prisma's query
+ * machinery runs (which costs more than the compiled statement itself); what the compiler
+ * does not understand goes to the client's own method, as before. `run` sends the
+ * statement: through the read runner for the scoped client, or through the transaction's
+ * raw query inside a transaction (still about a third of a model query's CPU).
  */
-function withCompiledReads(client: ScopedClient, tenantIds: readonly string[], settings: string, reads: ReadRunner): ScopedClient {
-  const delegates = new Map<string | symbol, unknown>();
+function withCompiledReads<C extends object>(client: C, tenantIds: readonly string[], run: RunRead): C {
+  const delegates = new Map<string, unknown>();
   return new Proxy(client, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
@@ -134,38 +138,7 @@ function withCompiledReads(client: ScopedClient, tenantIds: readonly string[], s
             return (args?: unknown) => {
               const read = compileRead(model, operation, withTenants(model, operation, args, tenantIds));
               if (!read) return (fn as (a?: unknown) => unknown).call(d, args);
-              return reads.read(settings, read.sql, read.params).then((rows) => read.decode(rows));
-            };
-          },
-        });
-        delegates.set(prop, delegate);
-      }
-      return delegate;
-    },
-  });
-}
-
-/**
- * Inside a transaction the compiled reads go through Prisma's raw query on the
- * transaction's own connection: still about a third of a model query's CPU.
- */
-function withCompiledTxReads(tx: TenantTx, tenantIds: readonly string[]): TenantTx {
-  const delegates = new Map<string | symbol, unknown>();
-  return new Proxy(tx, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof prop !== "string" || !value || typeof value !== "object" || !("findMany" in value)) return value;
-      let delegate = delegates.get(prop);
-      if (!delegate) {
-        const model = prop.charAt(0).toUpperCase() + prop.slice(1);
-        delegate = new Proxy(value as object, {
-          get(d, operation, r) {
-            const fn = Reflect.get(d, operation, r) as unknown;
-            if (typeof operation !== "string" || !READ_OPERATIONS.has(operation) || typeof fn !== "function") return fn;
-            return (args?: unknown) => {
-              const read = compileRead(model, operation, withTenants(model, operation, args, tenantIds));
-              if (!read) return (fn as (a?: unknown) => unknown).call(d, args);
-              return target.$queryRawUnsafe<{ j: unknown }[]>(read.sql, ...read.params).then((rows) => read.decode(rows));
+              return run(read.sql, read.params).then((rows) => read.decode(rows));
             };
           },
         });
@@ -249,6 +222,7 @@ export class TenantScopes {
 
   private create(tenantIds: readonly string[]): TenantScope {
     const { root, statementTimeoutMs, mode, reads } = this;
+    const settings = settingsText(mode, tenantIds, statementTimeoutMs);
     // Statements inside a transaction name the tenant(s) too, so they use the tenant's indexes.
     const txRoot = root.$extends({
       name: "tenant-conditions",
@@ -258,12 +232,12 @@ export class TenantScopes {
     });
     return {
       tenantIds,
-      db: reads ? withCompiledReads(extendScoped(root, mode, tenantIds, statementTimeoutMs, reads), tenantIds, settingsText(mode, tenantIds, statementTimeoutMs), reads) : extendScoped(root, mode, tenantIds, statementTimeoutMs, null),
+      db: reads ? withCompiledReads(extendScoped(root, mode, tenantIds, statementTimeoutMs, reads), tenantIds, (sql, params) => reads.read(settings, sql, params)) : extendScoped(root, mode, tenantIds, statementTimeoutMs, null),
       tx(fn, options) {
         return txRoot.$transaction(
           async (tx) => {
             for (const statement of settingsStatements(tx as unknown as RootDb, mode, tenantIds, statementTimeoutMs)) await statement;
-            return fn(withCompiledTxReads(tx as unknown as TenantTx, tenantIds));
+            return fn(withCompiledReads(tx as unknown as TenantTx, tenantIds, (sql, params) => (tx as unknown as TenantTx).$queryRawUnsafe<{ j: unknown }[]>(sql, ...params)));
           },
           { timeout: options?.timeoutMs ?? 10_000, maxWait: 10_000 },
         );
