@@ -5,7 +5,7 @@
 // that holds the root client.
 import { Prisma, type PrismaClient } from "../generated/prisma/index.js";
 import type { ReadRunner } from "../db/engine.js";
-import { compileRead } from "../db/sql-reads.js";
+import { COMPILED_OPERATIONS, compileRead } from "../db/sql-reads.js";
 
 export const APP_ROLE = "tandem_app";
 
@@ -93,25 +93,19 @@ function withTenants(model: string | undefined, operation: string, args: unknown
   return { ...a, where: a.where ? { AND: [a.where, tenant] } : tenant };
 }
 
-function extendScoped(root: RootDb, mode: TenantSettingsMode, tenantIds: readonly string[], statementTimeoutMs: number, reads: ReadRunner | null) {
-  const settings = settingsText(mode, tenantIds, statementTimeoutMs);
+function extendScoped(root: RootDb, mode: TenantSettingsMode, tenantIds: readonly string[], statementTimeoutMs: number) {
   return root.$extends({
     name: "tenant-scope",
     query: {
       // Every operation, raw SQL included: nothing reaches the database through a scope without the tenant set.
       async $allOperations({ model, operation, args, query }) {
         const scoped = withTenants(model, operation, args, tenantIds) as typeof args;
-        // Reads the compiler understands skip Prisma's query engine: one statement, same transaction rules.
-        const read = reads && compileRead(model, operation, scoped);
-        if (read) return read.decode(await reads.read(settings, read.sql, read.params));
         const results = await root.$transaction([...settingsStatements(root, mode, tenantIds, statementTimeoutMs), query(scoped)]);
         return results[results.length - 1];
       },
     },
   });
 }
-
-const READ_OPERATIONS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "count"]);
 
 type RunRead = (sql: string, params: unknown[]) => Promise<{ j: unknown }[]>;
 
@@ -134,7 +128,7 @@ function withCompiledReads<C extends object>(client: C, tenantIds: readonly stri
         delegate = new Proxy(value as object, {
           get(d, operation, r) {
             const fn = Reflect.get(d, operation, r) as unknown;
-            if (typeof operation !== "string" || !READ_OPERATIONS.has(operation) || typeof fn !== "function") return fn;
+            if (typeof operation !== "string" || !COMPILED_OPERATIONS.has(operation) || typeof fn !== "function") return fn;
             return (args?: unknown) => {
               const read = compileRead(model, operation, withTenants(model, operation, args, tenantIds));
               if (!read) return (fn as (a?: unknown) => unknown).call(d, args);
@@ -232,7 +226,8 @@ export class TenantScopes {
     });
     return {
       tenantIds,
-      db: reads ? withCompiledReads(extendScoped(root, mode, tenantIds, statementTimeoutMs, reads), tenantIds, (sql, params) => reads.read(settings, sql, params)) : extendScoped(root, mode, tenantIds, statementTimeoutMs, null),
+      // Reads the compiler understands skip Prisma: one statement, same tenant settings and transaction rules.
+      db: reads ? withCompiledReads(extendScoped(root, mode, tenantIds, statementTimeoutMs), tenantIds, (sql, params) => reads.read(settings, sql, params)) : extendScoped(root, mode, tenantIds, statementTimeoutMs),
       tx(fn, options) {
         return txRoot.$transaction(
           async (tx) => {

@@ -14,7 +14,7 @@
 import type { ArticleHit } from "./types.js";
 import { analyse, editDistance, isSwap, PSEUDO_WORDS, rawWords, stem, STOP_WORDS, SYNONYMS, synonymsOf } from "./language.js";
 import MODEL from "./ranking-model.json" with { type: "json" };
-import { wordVectors, type WordVectors } from "./word-vectors.js";
+import { cosine, wordVectors, type WordVectors } from "./word-vectors.js";
 import { related } from "./wordnet.js";
 
 export interface IndexedArticle {
@@ -353,18 +353,6 @@ export class ArticleIndex {
       confidence: i === 0 ? confidence : 0,
     }));
   }
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  let na = 0;
-  let nb = 0;
-  for (let d = 0; d < a.length; d++) {
-    s += a[d]! * b[d]!;
-    na += a[d]! * a[d]!;
-    nb += b[d]! * b[d]!;
-  }
-  return na && nb ? s / Math.sqrt(na * nb) : 0;
 }
 
 /** The learnt threshold: answer from the best article only at or above this probability. */
