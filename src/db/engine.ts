@@ -172,10 +172,20 @@ function isConnectionError(err: unknown): boolean {
   return !(err as { code?: unknown })?.code || !/^[0-9A-Z]{5}$/.test(String((err as { code: unknown }).code));
 }
 
+/**
+ * A connection the server drops must not crash the process. The pool listens on its idle
+ * connections only; a checked-out one whose socket fails (ECONNRESET, terminated backend)
+ * emits "error" as well as failing its query, and with no listener that is an uncaught
+ * exception. Its query's failure reaches the caller; the pool drops it on release.
+ */
+function survivesDroppedConnections(pool: pg.Pool): void {
+  pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
+}
+
 async function openPostgres(url: string, statementTimeoutMs?: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
-  // An idle connection dropped by the server must not crash the process.
-  pool.on("error", () => undefined);
+  survivesDroppedConnections(pool);
   const runner = (q: pg.Pool | pg.PoolClient): SqlRunner => ({
     async exec(text) {
       await q.query(text);
@@ -202,7 +212,7 @@ async function openPostgres(url: string, statementTimeoutMs?: number): Promise<D
     // (credentials, directory, bots) too: a stuck query fails instead of holding a connection.
     ...(statementTimeoutMs ? { options: `-c statement_timeout=${Math.trunc(statementTimeoutMs)}` } : {}),
   });
-  prismaPool.on("error", () => undefined);
+  survivesDroppedConnections(prismaPool);
   prismaPool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
