@@ -13,7 +13,7 @@ import pg from "pg";
 import { measureBot } from "./lib/bot.js";
 import { DATASETS, PG_ADMIN_URL, ensureDataset, type Dataset } from "./lib/datasets.js";
 import { measure, type LoadOptions } from "./lib/load.js";
-import { startServer, stopAll, tandemLaunch, type ChildServer } from "./lib/processes.js";
+import { startServer, stopAll, tandemLaunch, tandemStartScript, type ChildServer } from "./lib/processes.js";
 import { formatTable, writeResults, type Row } from "./lib/report.js";
 import { formatStartupTable, measureStartup, type StartupRow } from "./lib/startup.js";
 import { POSTGRAPHILE_SCENARIOS, TANDEM_SCENARIOS, unavailableReason, type Scenario, type ScenarioContext } from "./lib/scenarios.js";
@@ -98,6 +98,7 @@ function startTandem(ds: Dataset, options: Options, extra: { env?: Record<string
     readyPath: "/readyz",
     nodeArgs: options.profile ? ["--cpu-prof", "--cpu-prof-dir", path.join(BENCH_DIR, ".data", "profiles")] : [],
     env: {
+      ...tandemStartScript(options.tandemDir).env,
       DATABASE_URL: ds.env.DATABASE_URL ?? "",
       ...(ds.env.DATA_DIR ? { DATA_DIR: ds.env.DATA_DIR } : {}),
       NODE_ENV: "production",

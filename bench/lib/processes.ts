@@ -66,9 +66,25 @@ export function freePort(): Promise<number> {
 export function tandemLaunch(dir = ROOT_DIR): string[] {
   if (existsSync(path.join(dir, "bin", "start.js"))) {
     execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
-    return ["bin/start.js"];
+    return [...tandemStartScript(dir).nodeOptions, "bin/start.js"];
   }
   return ["--import", "tsx", "src/main.ts"];
+}
+
+/**
+ * What `npm start` in `dir` puts before the script: the `VAR=value` words that lead its start
+ * script (the allocator's settings) and the options it gives Node (the heap's). The benchmark
+ * starts Tandem with both, as a user's `npm start` does.
+ */
+export function tandemStartScript(dir = ROOT_DIR): { env: Record<string, string>; nodeOptions: string[] } {
+  const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? "").trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (let assignment; (assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(\S*)$/.exec(words[i] ?? "")); i++) env[assignment[1]!] = assignment[2]!;
+  const nodeOptions: string[] = [];
+  if (words[i] === "node") for (i++; words[i]?.startsWith("--"); i++) nodeOptions.push(words[i]!);
+  return { env, nodeOptions };
 }
 
 export interface ChildServer {

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { PG_ADMIN_URL, pgUrl } from "./datasets.js";
-import { startServer, tandemLaunch } from "./processes.js";
+import { startServer, tandemLaunch, tandemStartScript } from "./processes.js";
 import { BENCH_DIR, log } from "./util.js";
 
 export interface StartupSample {
@@ -58,6 +58,7 @@ async function startOnce(engine: StartupRow["engine"], dataDir: string, options:
     cwd: options.tandemDir,
     readyPath: "/readyz",
     env: {
+      ...tandemStartScript(options.tandemDir).env,
       // What a user's `npm start` has: demo data on an empty database, GraphiQL, info logs.
       DATABASE_URL: engine === "postgres" ? pgUrl(STARTUP_DB) : "",
       DATA_DIR: dataDir,
